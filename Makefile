@@ -1,0 +1,78 @@
+# Service Desk: `make run` starts the service, `make test` runs every test suite.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package-lock.json frontend/public -type f 2>/dev/null)
+
+.PHONY: help run venv frontend migrate lint test test-backend test-frontend test-e2e test-deploy test-smoke schema clean
+
+help:
+	@echo "make run   - start Service Desk at http://$(HOST):$(PORT)/ (SQLite unless DATABASE_URL is set)"
+	@echo "make test  - run every test suite (PostgreSQL when DATABASE_URL points at it)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(wildcard requirements-deploy.txt)
+	@interpreter=$$(tools/find-python) && echo "Using $$interpreter" && \
+	  { [ -x $(PYTHON) ] || $$interpreter -m venv $(VENV); }
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt $(if $(wildcard requirements-deploy.txt),-r requirements-deploy.txt)
+	@touch $@
+
+venv: $(VENV)/.installed
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+# The SPA is built when its sources changed since the last build (and skipped before it exists).
+frontend: $(if $(wildcard frontend/package.json),frontend/dist/index.html)
+
+migrate: venv
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py createcachetable
+
+run: export DEBUG ?= true
+run: venv frontend migrate
+	$(PYTHON) manage.py bootstrap_admin
+	@echo "Service Desk: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+lint: venv
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	SECRET_KEY=lint $(PYTHON) manage.py makemigrations --check --dry-run >/dev/null
+
+test-backend: venv
+	$(PYTHON) -m pytest -q
+
+schema: venv
+	SECRET_KEY=schema $(PYTHON) manage.py spectacular --validate --file frontend/openapi.yaml
+
+test-frontend: venv frontend/node_modules/.installed
+	@tmp=$$(mktemp) && SECRET_KEY=schema $(PYTHON) manage.py spectacular --validate --file $$tmp && \
+	  if ! diff -q $$tmp frontend/openapi.yaml >/dev/null; then \
+	    echo "frontend/openapi.yaml is out of date with the API: run 'make schema' and 'npm run gen:types'"; \
+	    diff -u frontend/openapi.yaml $$tmp | head -40; rm -f $$tmp; exit 1; fi; rm -f $$tmp
+	cd frontend && npm run check:types-drift && npm run lint && npm run test:unit
+
+test-e2e: venv frontend
+	@command -v chromium >/dev/null || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
+	cd frontend && DATABASE_URL=$$(../tools/fresh-db e2e) PYTHON=../$(PYTHON) npm run test:e2e
+
+test-deploy: venv
+	PYTHON=$(PYTHON) tools/deploy/check
+
+test-smoke: venv
+	DATABASE_URL=$$(tools/fresh-db smoke) PYTHON=$(PYTHON) tools/postman/run
+
+test: lint test-backend test-frontend test-e2e test-deploy test-smoke
+	@echo "All test suites passed."
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist staticfiles

@@ -1,0 +1,173 @@
+"""Query-string filters for the ticket list: status, priority, people, dates, search, ordering."""
+
+import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+
+from .models import Ticket
+
+MAX_ID = 2**63 - 1
+
+
+class UserRefField(forms.CharField):
+    """A user id, `me`, or (where allowed) `none`."""
+
+    def __init__(self, *, allow_none: bool = False, **kwargs: Any) -> None:
+        self.allow_none = allow_none
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str | int | None:
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        words = ("me", "none") if self.allow_none else ("me",)
+        if value in words:
+            return value
+        if value.isdigit() and int(value) <= MAX_ID:
+            return int(value)
+        raise ValidationError(
+            _("Expected a user id or one of: %(words)s."), params={"words": ", ".join(words)}
+        )
+
+
+class DateOrDateTimeField(forms.CharField):
+    """An ISO date (`2026-01-31`) or date-time (`2026-01-31T12:00:00Z`)."""
+
+    def clean(self, value: Any) -> datetime.date | datetime.datetime | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            parsed = parse_datetime(value) or parse_date(value)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise ValidationError(
+                _("Enter an ISO date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ).")
+            )
+        return parsed
+
+
+def _as_aware(value: datetime.date | datetime.datetime, *, end_of_day: bool) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    day = value + datetime.timedelta(days=1) if end_of_day else value
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@extend_schema_field({"type": "string", "description": "A user id, or `me`, or (assignee) `none`."})
+class UserRefFilter(django_filters.Filter):
+    field_class = UserRefField
+
+    def __init__(self, *, allow_none: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.extra["allow_none"] = allow_none
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value is None:
+            return qs
+        if value == "none":
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        if value == "me":
+            return qs.filter(**{self.field_name: self.parent.request.user.pk})
+        return qs.filter(**{f"{self.field_name}_id": value})
+
+
+@extend_schema_field({"type": "string", "description": "An ISO date (YYYY-MM-DD) or date-time."})
+class CreatedFilter(django_filters.Filter):
+    """`created_after` is inclusive from its start; `created_before` includes a whole date."""
+
+    field_class = DateOrDateTimeField
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value is None:
+            return qs
+        if self.lookup_expr == "gte":
+            return qs.filter(created_at__gte=_as_aware(value, end_of_day=False))
+        bound = _as_aware(value, end_of_day=True)
+        lookup = "lt" if not isinstance(value, datetime.datetime) else "lte"
+        return qs.filter(**{f"created_at__{lookup}": bound})
+
+
+class ListedMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Repeatable choice filter whose error names the allowed values."""
+
+    def __init__(self, *, choices: Any, **kwargs: Any) -> None:
+        allowed = ", ".join(value for value, _label in choices)
+        super().__init__(
+            choices=choices,
+            error_messages={
+                "invalid_choice": format_lazy(
+                    "{} {}.", _("%(value)s is not a valid choice. Allowed values:"), allowed
+                )
+            },
+            **kwargs,
+        )
+
+
+class TicketOrderingFilter(django_filters.OrderingFilter):
+    """Orders by columns; priority by severity and status by workflow, not alphabetically."""
+
+    RANKED = {"priority": "priority_rank", "status": "status_rank"}
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        ordering = []
+        for term in value:
+            descending = term.startswith("-")
+            field = self.param_map[term.lstrip("-")]
+            if field in self.RANKED:
+                qs = getattr(qs, f"with_{field}_rank")()
+                field = self.RANKED[field]
+            ordering.append(f"-{field}" if descending else field)
+        # A unique tiebreaker keeps pages stable when many rows share a value.
+        if not any(term.lstrip("-") == "id" for term in ordering):
+            ordering.append("-id")
+        return qs.order_by(*ordering)
+
+
+class TicketFilterSet(django_filters.FilterSet):
+    """Filters of the ticket list, named after the fields they filter."""
+
+    status = ListedMultipleChoiceFilter(choices=Ticket.Status.choices)
+    priority = ListedMultipleChoiceFilter(choices=Ticket.Priority.choices)
+    assignee = UserRefFilter(field_name="assignee", allow_none=True)
+    requester = UserRefFilter(field_name="requester")
+    created_after = CreatedFilter(lookup_expr="gte")
+    created_before = CreatedFilter(lookup_expr="lte")
+    search = django_filters.CharFilter(method="filter_search", max_length=200)
+    ordering = TicketOrderingFilter(
+        fields=["id", "title", "status", "priority", "created_at", "updated_at"]
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "status",
+            "priority",
+            "assignee",
+            "requester",
+            "created_after",
+            "created_before",
+            "search",
+        ]
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        text = value.strip()
+        if not text:
+            return qs
+        match = Q(title__icontains=text) | Q(description__icontains=text)
+        number = text.lstrip("#")
+        if number.isdigit() and int(number) <= MAX_ID:
+            match |= Q(pk=int(number))
+        return qs.filter(match)

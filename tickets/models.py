@@ -1,0 +1,149 @@
+"""The Ticket: a request for help that agents triage, assign, work and close."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 20_000
+
+AGENT_Q = Q(is_active=True) & (Q(is_staff=True) | Q(is_superuser=True))
+
+
+def is_agent(user: AbstractBaseUser | AnonymousUser | Any) -> bool:
+    """Agents are active staff users (superusers included): they work every ticket."""
+    return bool(
+        user and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
+    )
+
+
+def display_name(user: Any) -> str | None:
+    """The name people see for a user: full name when set, the username otherwise."""
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def visible_to(self, user: Any) -> "TicketQuerySet":
+        """The one scope for every read path: agents see all, requesters their own."""
+        if is_agent(user):
+            return self
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(requester=user)
+
+    def with_status_rank(self) -> "TicketQuerySet":
+        return self.annotate(status_rank=Ticket.Status.rank_expression("status"))
+
+    def with_priority_rank(self) -> "TicketQuerySet":
+        return self.annotate(priority_rank=Ticket.Priority.rank_expression("priority"))
+
+
+class RankedChoices(models.TextChoices):
+    """Choices whose declaration order is meaningful (workflow order, severity)."""
+
+    @classmethod
+    def rank_expression(cls, field: str) -> Case:
+        return Case(
+            *(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(cls.values)),
+            output_field=models.IntegerField(),
+        )
+
+
+class TicketStatus(RankedChoices):
+    """Workflow states, in workflow order."""
+
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ON_HOLD = "on_hold", _("On hold")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class TicketPriority(RankedChoices):
+    """Priorities, from least to most severe."""
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class Ticket(models.Model):
+    """A request for help filed by a requester and worked by agents."""
+
+    Status = TicketStatus
+    Priority = TicketPriority
+
+    DONE_STATUSES = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED})
+
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("description"), blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=20, choices=TicketPriority.choices, default=TicketPriority.MEDIUM
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        limit_choices_to=AGENT_Q,
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Changes with every write; used for If-Match.")
+    )
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created_idx"),
+            models.Index(fields=["priority", "-created_at"], name="ticket_priority_created_idx"),
+            models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created_idx"),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="ticket_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=TicketStatus.values), name="ticket_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=TicketPriority.values), name="ticket_priority_valid"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX_LENGTH),
+                name="ticket_description_max_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in self.DONE_STATUSES

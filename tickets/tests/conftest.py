@@ -1,0 +1,64 @@
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from .factories import make_agent, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(db: Any) -> Iterator[None]:
+    """Throttle counters live in the cache: every test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def requester() -> Any:
+    return make_user("requester", first_name="Анна", last_name="Петрова")
+
+
+@pytest.fixture
+def other_requester() -> Any:
+    return make_user("other")
+
+
+@pytest.fixture
+def agent() -> Any:
+    return make_agent("agent", first_name="Иван", last_name="Смирнов")
+
+
+def english_client(user: Any = None) -> APIClient:
+    """An API client that asks for English messages (the default language is Russian)."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return english_client()
+
+
+@pytest.fixture
+def requester_client(requester: Any) -> APIClient:
+    return english_client(requester)
+
+
+@pytest.fixture
+def other_client(other_requester: Any) -> APIClient:
+    return english_client(other_requester)
+
+
+@pytest.fixture
+def agent_client(agent: Any) -> APIClient:
+    return english_client(agent)

@@ -1,0 +1,226 @@
+"""The ticket API: tickets, the agent picker, and authentication."""
+
+from typing import Any
+
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.http import Http404, JsonResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from .filters import TicketFilterSet
+from .models import AGENT_Q, Ticket
+from .permissions import IsAgent
+from .serializers import (
+    CredentialsSerializer,
+    MeSerializer,
+    TicketSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+from .services import TicketNotFound, VersionConflict, ticket_create, ticket_delete, ticket_update
+from .throttles import LoginAddressThrottle, LoginUsernameThrottle
+
+User = get_user_model()
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag of the version this change is based on; a stale one gives 412.",
+)
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The ticket was changed by someone else."
+    default_code = "precondition_failed"
+
+
+def etag_for(ticket: Ticket) -> str:
+    return f'"{ticket.version}"'
+
+
+def parse_if_match(request: Request) -> int | None:
+    """The version named by If-Match; None when absent or `*`. An unusable value never matches."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    tag = raw.split(",")[0].strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else -1
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List tickets visible to the caller"),
+    retrieve=extend_schema(summary="Get a ticket"),
+    create=extend_schema(summary="File a ticket"),
+    update=extend_schema(summary="Replace a ticket's editable fields", parameters=[IF_MATCH]),
+    partial_update=extend_schema(summary="Change some fields of a ticket", parameters=[IF_MATCH]),
+    destroy=extend_schema(summary="Delete a ticket (agents)", parameters=[IF_MATCH]),
+)
+class TicketViewSet(viewsets.ModelViewSet):
+    """Tickets: requesters see and edit their own; agents see and work all of them."""
+
+    queryset = Ticket.objects.select_related("assignee", "requester")
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilterSet
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().visible_to(self.request.user)
+
+    def _respond(
+        self, ticket: Ticket, status_code: int = status.HTTP_200_OK, **headers: str
+    ) -> Response:
+        return Response(
+            self.get_serializer(ticket).data,
+            status=status_code,
+            headers={"ETag": etag_for(ticket), **headers},
+        )
+
+    def _conflict(self, conflict: VersionConflict) -> Response:
+        return self._respond(conflict.current, status.HTTP_412_PRECONDITION_FAILED)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self.get_object())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ticket = ticket_create(by=request.user, data=serializer.validated_data)
+        location = reverse("ticket-detail", kwargs={"pk": ticket.pk}, request=request)
+        return self._respond(ticket, status.HTTP_201_CREATED, Location=location)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        serializer = self.get_serializer(
+            instance, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            ticket = ticket_update(
+                ticket_id=instance.pk,
+                by=request.user,
+                changes=serializer.validated_data,
+                expected_version=parse_if_match(request),
+            )
+        except TicketNotFound:
+            raise Http404 from None
+        except VersionConflict as conflict:
+            return self._conflict(conflict)
+        return self._respond(ticket)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        try:
+            ticket_delete(
+                ticket_id=instance.pk, by=request.user, expected_version=parse_if_match(request)
+            )
+        except TicketNotFound:
+            raise Http404 from None
+        except VersionConflict as conflict:
+            return self._conflict(conflict)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(list=extend_schema(summary="List active agents (for the assignee picker)"))
+class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Active agents, searchable by username and name; for agents only."""
+
+    queryset = User.objects.filter(AGENT_Q).order_by("username", "id")
+    serializer_class = UserSerializer
+    permission_classes = [IsAuthenticated, IsAgent]
+    filter_backends = [filters.SearchFilter]
+    search_fields = ["username", "first_name", "last_name"]
+
+
+def _authenticate_credentials(request: Request) -> Any:
+    serializer = CredentialsSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    user = authenticate(request._request, **serializer.validated_data)
+    if user is None or not user.is_active:
+        raise ValidationError({"non_field_errors": [_("Unable to log in with these credentials.")]})
+    return user
+
+
+class LoginThrottled:
+    """Login endpoints: anyone may call them, throttled per address and per username."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginAddressThrottle, LoginUsernameThrottle]
+
+    def get_throttles(self) -> list[Any]:
+        return [throttle() for throttle in self.throttle_classes]
+
+
+class TokenView(APIView):
+    """Exchanges a username and password for an API token; DELETE revokes the caller's token."""
+
+    def get_permissions(self) -> list[Any]:
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
+
+    def get_throttles(self) -> list[Any]:
+        return [] if self.request.method == "DELETE" else LoginThrottled().get_throttles()
+
+    @extend_schema(request=CredentialsSerializer, responses={200: TokenSerializer})
+    def post(self, request: Request) -> Response:
+        user = _authenticate_credentials(request)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LoginView(LoginThrottled, APIView):
+    """Starts a browser session (CSRF-protected, like Django's own login form)."""
+
+    @extend_schema(request=CredentialsSerializer, responses={200: MeSerializer})
+    def post(self, request: Request) -> Response:
+        SessionAuthentication().enforce_csrf(request)
+        user = _authenticate_credentials(request)
+        login(request._request, user)
+        return Response(MeSerializer(user).data)
+
+
+class LogoutView(APIView):
+    """Ends the browser session."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Logged out")})
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class MeView(APIView):
+    """Who is signed in, and in which role; also hands the SPA its CSRF cookie."""
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+def api_not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown API paths answer in JSON like the rest of the API."""
+    return JsonResponse({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
