@@ -1,0 +1,16 @@
+import { request } from './http'
+import type { Agent, Paginated } from './types'
+
+export interface AgentListParams {
+  search?: string
+  page?: number
+  page_size?: number
+}
+
+/** Active agents, for the assignee picker and filter (agents only: requesters get 403). */
+export async function listAgents(params: AgentListParams = {}): Promise<Paginated<Agent>> {
+  const { data } = await request<Paginated<Agent>>('/users', {
+    query: { search: params.search?.trim(), page: params.page, page_size: params.page_size },
+  })
+  return data
+}
