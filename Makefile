@@ -63,13 +63,13 @@ test-frontend: venv frontend/node_modules/.installed
 
 test-e2e: venv frontend
 	@command -v chromium >/dev/null || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
-	cd frontend && DATABASE_URL=$$(../tools/fresh-db e2e) PYTHON=../$(PYTHON) npm run test:e2e
+	cd frontend && DATABASE_URL=$$(../$(PYTHON) ../tools/fresh-db e2e) PYTHON=../$(PYTHON) npm run test:e2e
 
 test-deploy: venv
 	PYTHON=$(PYTHON) tools/deploy/check
 
 test-smoke: venv
-	DATABASE_URL=$$(tools/fresh-db smoke) PYTHON=$(PYTHON) tools/postman/run
+	DATABASE_URL=$$($(PYTHON) tools/fresh-db smoke) PYTHON=$(PYTHON) tools/postman/run
 
 test: lint test-backend test-frontend test-e2e test-deploy test-smoke
 	@echo "All test suites passed."

@@ -47,7 +47,7 @@ class DateOrDateTimeField(forms.CharField):
         if not value:
             return None
         try:
-            parsed = parse_datetime(value) or parse_date(value)
+            parsed = parse_date(value) or parse_datetime(value)
         except ValueError:
             parsed = None
         if parsed is None:

@@ -27,13 +27,10 @@ class VersionConflict(Exception):
         self.current = current
 
 
-def _check_requester_fields(*, fields: set[str], allowed: frozenset[str], action: str) -> None:
+def _check_requester_fields(*, fields: set[str], allowed: frozenset[str], message: str) -> None:
     forbidden = sorted(fields - allowed)
     if forbidden:
-        raise PermissionDenied(
-            _("Requesters cannot %(action)s: %(fields)s.")
-            % {"action": action, "fields": ", ".join(forbidden)}
-        )
+        raise PermissionDenied(message % {"fields": ", ".join(forbidden)})
 
 
 def _resolved_at_for(*, old_status: str | None, new_status: str, old_resolved_at: Any) -> Any:
@@ -58,7 +55,7 @@ def ticket_create(*, by: Any, data: Mapping[str, Any], requester: Any = None) ->
         _check_requester_fields(
             fields=chosen | (set(values) - set(defaults)),
             allowed=REQUESTER_CREATE_FIELDS,
-            action=_("set these fields"),
+            message=_("Requesters cannot set these fields: %(fields)s."),
         )
     ticket = Ticket(requester=requester, **values)
     ticket.resolved_at = _resolved_at_for(
@@ -77,7 +74,7 @@ def ticket_update(
     """
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_for_update()
+            Ticket.objects.select_for_update(of=("self",))
             .select_related("assignee", "requester")
             .filter(pk=ticket_id)
             .first()
@@ -94,7 +91,9 @@ def ticket_update(
         }
         if not is_agent(by):
             _check_requester_fields(
-                fields=set(changed), allowed=REQUESTER_EDIT_FIELDS, action=_("change these fields")
+                fields=set(changed),
+                allowed=REQUESTER_EDIT_FIELDS,
+                message=_("Requesters cannot change these fields: %(fields)s."),
             )
         if not changed:
             return ticket

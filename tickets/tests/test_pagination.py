@@ -1,0 +1,110 @@
+"""Pagination: page and page_size, their limits, and constant query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import make_agent, make_ticket, make_user
+
+
+def make_tickets(count, **overrides):
+    return [make_ticket(**overrides) for _ in range(count)]
+
+
+def test_list_is_paginated_25_by_default(agent_client):
+    make_tickets(27)
+
+    response = agent_client.get("/api/tickets")
+
+    body = response.json()
+    assert (body["count"], len(body["results"]), body["previous"]) == (27, 25, None)
+    assert body["next"].endswith("/api/tickets?page=2")
+
+
+def test_second_page_has_the_rest(agent_client):
+    make_tickets(27)
+
+    body = agent_client.get("/api/tickets?page=2").json()
+
+    assert (len(body["results"]), body["next"]) == (2, None)
+    assert body["previous"].endswith("/api/tickets")
+
+
+def test_page_size_chooses_the_page_length(agent_client):
+    make_tickets(5)
+
+    body = agent_client.get("/api/tickets?page_size=2").json()
+
+    assert len(body["results"]) == 2
+    assert body["next"].endswith("page=2&page_size=2")
+
+
+def test_page_size_over_the_limit_is_capped_at_100(agent_client):
+    make_tickets(101)
+
+    body = agent_client.get("/api/tickets?page_size=1000").json()
+
+    assert (body["count"], len(body["results"])) == (101, 100)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "ten", "1.5"])
+def test_invalid_page_size_is_a_400(agent_client, value):
+    response = agent_client.get(f"/api/tickets?page_size={value}")
+
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Enter a whole number from 1 to 100."]}
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "last", ""])
+def test_invalid_page_is_a_400(agent_client, value):
+    response = agent_client.get(f"/api/tickets?page={value}")
+
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Enter a whole number from 1."]}
+
+
+def test_page_past_the_end_is_a_400_naming_the_last_page(agent_client):
+    make_tickets(30)
+
+    response = agent_client.get("/api/tickets?page=3")
+
+    assert response.status_code == 400
+    assert response.json() == {"page": ["There is no page 3: the last page is 2."]}
+
+
+def test_first_page_of_an_empty_list_is_empty_not_an_error(agent_client):
+    response = agent_client.get("/api/tickets")
+
+    assert response.status_code == 200
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", ["agent", "requester"])
+def test_list_query_count_does_not_grow_with_page_size(agent_client, requester_client, role):
+    client = agent_client if role == "agent" else requester_client
+    me = make_user("someone") if role == "agent" else None
+    agents = [make_agent(f"agent{i}") for i in range(5)]
+    owner = None if role == "agent" else client.handler._force_user
+    for i in range(60):
+        make_ticket(requester=owner or me, assignee=agents[i % 5] if i % 3 else None)
+
+    small = count_queries(client, "/api/tickets?page_size=2")
+    large = count_queries(client, "/api/tickets?page_size=60")
+
+    assert small == large == 2  # COUNT and one joined SELECT
+
+
+def test_users_list_query_count_is_constant(agent_client):
+    for i in range(30):
+        make_agent(f"agent{i:02}")
+
+    assert count_queries(agent_client, "/api/users?page_size=2") == count_queries(
+        agent_client, "/api/users?page_size=30"
+    )

@@ -1,0 +1,80 @@
+"""The OpenAPI schema, Swagger UI, the browsable API and the single-page app shell."""
+
+import yaml
+from django.test import Client
+
+
+def test_schema_is_yaml_by_default(db):
+    response = Client().get("/api/schema")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/tickets/{id}" in schema["paths"]
+
+
+def test_schema_is_json_when_asked(db):
+    response = Client().get("/api/schema", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()["paths"]) >= {"/api/tickets", "/api/ticket", "/api/auth/token"}
+
+
+def test_schema_documents_the_status_enum(db):
+    schema = Client().get("/api/schema", HTTP_ACCEPT="application/json").json()
+
+    assert schema["components"]["schemas"]["TicketStatusEnum"]["enum"] == [
+        "new",
+        "in_progress",
+        "on_hold",
+        "resolved",
+        "closed",
+    ]
+
+
+def test_swagger_ui_is_served_without_a_cdn(db):
+    response = Client().get("/api/docs")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_browsable_api_renders_html_for_a_logged_in_user(agent):
+    client = Client()
+    client.force_login(agent)
+
+    response = client.get("/api/tickets", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert b"Ticket" in response.content
+
+
+def test_spa_routes_fall_back_to_the_app_shell(db, settings, tmp_path):
+    (tmp_path / "index.html").write_text("<div id=app></div>", encoding="utf-8")
+    settings.FRONTEND_DIST = tmp_path
+
+    responses = [Client().get(path) for path in ["/", "/tickets/42", "/login"]]
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert all(r.content == b"<div id=app></div>" for r in responses)
+    assert "csrftoken" in responses[0].cookies
+
+
+def test_missing_bundle_shows_how_to_build_it(db, settings, tmp_path):
+    settings.FRONTEND_DIST = tmp_path
+
+    response = Client().get("/")
+
+    assert response.status_code == 200
+    assert b"make run" in response.content
+
+
+def test_admin_paths_are_not_swallowed_by_the_app(db):
+    response = Client().get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

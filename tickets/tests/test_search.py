@@ -1,0 +1,70 @@
+"""Search: case-insensitive substring in title or description, Cyrillic included, or an id."""
+
+from .factories import make_ticket
+
+
+def found(client, text):
+    response = client.get("/api/tickets", {"search": text})
+    assert response.status_code == 200
+    return sorted(t["id"] for t in response.json()["results"])
+
+
+def test_lowercase_cyrillic_finds_capitalised_title(agent_client):
+    printer = make_ticket(title="Принтер не печатает")
+    make_ticket(title="Сканер")
+
+    assert found(agent_client, "принтер") == [printer.pk]
+
+
+def test_uppercase_cyrillic_finds_lowercase_text(agent_client):
+    ticket = make_ticket(title="Почта", description="не приходят письма от ёжика")
+
+    assert found(agent_client, "ПИСЬМА ОТ ЁЖИКА") == [ticket.pk]
+
+
+def test_search_matches_latin_text_in_any_case(agent_client):
+    vpn = make_ticket(title="VPN drops every hour")
+
+    assert found(agent_client, "vpn DROPS") == [vpn.pk]
+
+
+def test_search_finds_words_inside_description(agent_client):
+    ticket = make_ticket(title="Ноутбук", description="Батарея садится за час")
+    make_ticket(title="Ноутбук", description="Трещина на экране")
+
+    assert found(agent_client, "садится") == [ticket.pk]
+
+
+def test_search_for_a_number_finds_ticket_with_that_id(agent_client):
+    make_ticket(title="Первый")
+    target = make_ticket(title="Второй")
+
+    assert target.pk in found(agent_client, str(target.pk))
+    assert found(agent_client, f"#{target.pk}") == [target.pk]
+
+
+def test_search_for_a_number_also_finds_it_in_text(agent_client):
+    by_text = make_ticket(title="Кабинет 4242 без света")
+
+    assert found(agent_client, "4242") == [by_text.pk]
+
+
+def test_search_treats_wildcards_literally(agent_client):
+    percent = make_ticket(title="Скидка 100% не применяется")
+    make_ticket(title="Скидка 1000 рублей")
+
+    assert found(agent_client, "100%") == [percent.pk]
+    assert found(agent_client, "_") == []
+
+
+def test_blank_search_returns_everything(agent_client):
+    make_ticket()
+    make_ticket()
+
+    assert len(found(agent_client, "   ")) == 2
+
+
+def test_huge_number_search_does_not_fail(agent_client):
+    make_ticket()
+
+    assert found(agent_client, "9" * 40) == []
