@@ -8,10 +8,12 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 20_000
+COMMENT_MAX_LENGTH = 10_000
 
 AGENT_Q = Q(is_active=True) & (Q(is_staff=True) | Q(is_superuser=True))
 
@@ -31,13 +33,20 @@ def display_name(user: Any) -> str | None:
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
+    def alive(self) -> "TicketQuerySet":
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> "TicketQuerySet":
+        return self.filter(deleted_at__isnull=False)
+
     def visible_to(self, user: Any) -> "TicketQuerySet":
-        """The one scope for every read path: agents see all, requesters their own."""
+        """The one scope for every read path: agents see all, requesters their own; none deleted."""
+        alive = self.alive()
         if is_agent(user):
-            return self
+            return alive
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.filter(requester=user)
+        return alive.filter(requester=user)
 
     def with_status_rank(self) -> "TicketQuerySet":
         return self.annotate(status_rank=Ticket.Status.rank_expression("status"))
@@ -113,6 +122,15 @@ class Ticket(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Changes with every write; used for If-Match.")
     )
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -147,3 +165,95 @@ class Ticket(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in self.DONE_STATUSES
+
+
+class TicketChange(models.Model):
+    """One entry of a ticket's activity history: who did what, when, with old and new values."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        COMMENTED = "commented", _("commented")
+        DELETED = "deleted", _("deleted")
+        RESTORED = "restored", _("restored")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    field = models.CharField(_("field"), max_length=30, blank=True, default="")
+    old_value = models.JSONField(_("old value"), null=True, blank=True)
+    new_value = models.JSONField(_("new value"), null=True, blank=True)
+    comment = models.ForeignKey(
+        "Comment",
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    internal = models.BooleanField(
+        _("internal"), default=False, help_text=_("Shown to agents only.")
+    )
+
+    class Meta:
+        verbose_name = _("ticket change")
+        verbose_name_plural = _("ticket changes")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["ticket", "-created_at", "-id"], name="change_ticket_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["created", "changed", "commented", "deleted", "restored"]),
+                name="change_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.field} on #{self.ticket_id}"
+
+
+class Comment(models.Model):
+    """A message on a ticket; internal ones are agents' notes that requesters never see."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="ticket_comments",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    text = models.TextField(_("text"))
+    internal = models.BooleanField(
+        _("internal"), default=False, help_text=_("Agents' note, never shown to requesters.")
+    )
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="comment_ticket_time_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), COMMENT_MAX_LENGTH),
+                name="comment_text_max_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on #{self.ticket_id}"
