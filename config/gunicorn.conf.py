@@ -46,7 +46,9 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 # The heartbeat files must live on a writable filesystem: the root filesystem is read-only in
 # Kubernetes, and /dev/shm (a tmpfs) avoids stalls of a disk-backed /tmp.
-worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() and os.access("/dev/shm", os.W_OK) else None
+worker_tmp_dir = (
+    "/dev/shm" if Path("/dev/shm").is_dir() and os.access("/dev/shm", os.W_OK) else None
+)
 
 # The runtime control socket would be written under $HOME, which is read-only in the image.
 control_socket_disable = True
