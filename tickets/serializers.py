@@ -9,9 +9,12 @@ from rest_framework import serializers
 
 from .models import (
     AGENT_Q,
+    COMMENT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    Comment,
     Ticket,
+    TicketChange,
     display_name,
     is_agent,
 )
@@ -160,3 +163,69 @@ class TokenSerializer(serializers.Serializer):
     """An API token to send as `Authorization: Token <key>`."""
 
     token = serializers.CharField(read_only=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    """A comment on a ticket; `internal` ones are visible to agents only."""
+
+    text = StrictCharField(max_length=COMMENT_MAX_LENGTH)
+    internal = serializers.BooleanField(required=False, default=False)
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "ticket", "author", "author_name", "created_at", "text", "internal"]
+        read_only_fields = ["id", "ticket", "author", "created_at"]
+
+    @extend_schema_field({"type": "string"})
+    def get_author_name(self, comment: Comment) -> str | None:
+        return display_name(comment.author)
+
+
+class TicketChangeSerializer(serializers.ModelSerializer):
+    """A history entry; values as the API writes them, each with a label people can read."""
+
+    actor_name = serializers.SerializerMethodField()
+    old_label = serializers.SerializerMethodField()
+    new_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketChange
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "actor_name",
+            "action",
+            "field",
+            "old_value",
+            "new_value",
+            "old_label",
+            "new_label",
+            "comment",
+            "internal",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_actor_name(self, change: TicketChange) -> str | None:
+        return display_name(change.actor)
+
+    def _label(self, field: str, value: Any) -> str | None:
+        if value is None or not field:
+            return None
+        if field in ("status", "priority"):
+            choices = Ticket.Status if field == "status" else Ticket.Priority
+            return str(choices(value).label) if value in choices.values else str(value)
+        if field == "assignee":
+            users = self.context.get("users", {})
+            return display_name(users.get(value)) or f"#{value}"
+        return str(value)
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_old_label(self, change: TicketChange) -> str | None:
+        return self._label(change.field, change.old_value)
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_new_label(self, change: TicketChange) -> str | None:
+        return self._label(change.field, change.new_value)

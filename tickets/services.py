@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Ticket, is_agent
+from .models import Comment, Ticket, TicketChange, is_agent
 
 REQUESTER_CREATE_FIELDS = frozenset({"title", "description", "priority"})
 REQUESTER_EDIT_FIELDS = frozenset({"title", "description"})
@@ -42,6 +42,35 @@ def _resolved_at_for(*, old_status: str | None, new_status: str, old_resolved_at
     return timezone.now()
 
 
+def _api_value(field: str, value: Any) -> Any:
+    """A field value as the API writes it: users by id, everything else as stored."""
+    if field == "assignee":
+        return getattr(value, "pk", value)
+    return value
+
+
+def _record(ticket: Ticket, *, by: Any, action: str, **values: Any) -> TicketChange:
+    return TicketChange(ticket_id=ticket.pk, actor=by, action=action, **values)
+
+
+def _locked_ticket(ticket_id: int, *, with_deleted: bool = False) -> Ticket:
+    tickets = Ticket.objects.all() if with_deleted else Ticket.objects.alive()
+    ticket = (
+        tickets.select_for_update(of=("self",))
+        .select_related("assignee", "requester")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise TicketNotFound(ticket_id)
+    return ticket
+
+
+def _check_version(ticket: Ticket, expected_version: int | None) -> None:
+    if expected_version is not None and ticket.version != expected_version:
+        raise VersionConflict(ticket)
+
+
 def ticket_create(*, by: Any, data: Mapping[str, Any], requester: Any = None) -> Ticket:
     """Files a ticket; `by` is its requester unless an agent files it for someone else."""
     values = dict(data)
@@ -61,7 +90,9 @@ def ticket_create(*, by: Any, data: Mapping[str, Any], requester: Any = None) ->
     ticket.resolved_at = _resolved_at_for(
         old_status=None, new_status=ticket.status, old_resolved_at=None
     )
-    ticket.save()
+    with transaction.atomic():
+        ticket.save()
+        _record(ticket, by=by, action=TicketChange.Action.CREATED).save()
     return ticket
 
 
@@ -71,18 +102,11 @@ def ticket_update(
     """Applies `changes` atomically under a row lock, writing only fields whose value changes.
 
     With `expected_version` the write happens only if nobody changed the ticket meanwhile.
+    Each changed field gets a history entry in the same transaction.
     """
     with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("assignee", "requester")
-            .filter(pk=ticket_id)
-            .first()
-        )
-        if ticket is None:
-            raise TicketNotFound(ticket_id)
-        if expected_version is not None and ticket.version != expected_version:
-            raise VersionConflict(ticket)
+        ticket = _locked_ticket(ticket_id)
+        _check_version(ticket, expected_version)
 
         changed = {
             field: value
@@ -98,6 +122,17 @@ def ticket_update(
         if not changed:
             return ticket
 
+        history = [
+            _record(
+                ticket,
+                by=by,
+                action=TicketChange.Action.CHANGED,
+                field=field,
+                old_value=_api_value(field, getattr(ticket, field)),
+                new_value=_api_value(field, value),
+            )
+            for field, value in changed.items()
+        ]
         old_status = ticket.status
         for field, value in changed.items():
             setattr(ticket, field, value)
@@ -109,20 +144,56 @@ def ticket_update(
             update_fields.append("resolved_at")
         ticket.version += 1
         ticket.save(update_fields=update_fields)
+        TicketChange.objects.bulk_create(history)
         return ticket
 
 
-def ticket_delete(*, ticket_id: int, by: Any, expected_version: int | None = None) -> None:
-    """Deletes a ticket; only agents may."""
+def ticket_delete(*, ticket_id: int, by: Any, expected_version: int | None = None) -> Ticket:
+    """Deletes a ticket (agents only), keeping its last state and history for a restore."""
     if not is_agent(by):
         raise PermissionDenied(_("Only agents can delete tickets."))
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
-        if ticket is None:
-            raise TicketNotFound(ticket_id)
-        if expected_version is not None and ticket.version != expected_version:
-            raise VersionConflict(ticket)
-        ticket.delete()
+        ticket = _locked_ticket(ticket_id)
+        _check_version(ticket, expected_version)
+        ticket.deleted_at = timezone.now()
+        ticket.deleted_by = by
+        ticket.version += 1
+        ticket.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+        _record(ticket, by=by, action=TicketChange.Action.DELETED).save()
+        return ticket
+
+
+def ticket_restore(*, ticket_id: int, by: Any) -> Ticket:
+    """Brings a deleted ticket back with its id and history (agents only); idempotent."""
+    if not is_agent(by):
+        raise PermissionDenied(_("Only agents can restore tickets."))
+    with transaction.atomic():
+        ticket = _locked_ticket(ticket_id, with_deleted=True)
+        if ticket.deleted_at is None:
+            return ticket
+        ticket.deleted_at = None
+        ticket.deleted_by = None
+        ticket.version += 1
+        ticket.save(update_fields=["deleted_at", "deleted_by", "version", "updated_at"])
+        _record(ticket, by=by, action=TicketChange.Action.RESTORED).save()
+        return ticket
+
+
+def comment_create(*, ticket: Ticket, by: Any, text: str, internal: bool = False) -> Comment:
+    """Adds a comment to a ticket; only agents may write internal notes."""
+    if internal and not is_agent(by):
+        raise PermissionDenied(_("Only agents can write internal comments."))
+    with transaction.atomic():
+        comment = Comment.objects.create(ticket=ticket, author=by, text=text, internal=internal)
+        _record(
+            ticket,
+            by=by,
+            action=TicketChange.Action.COMMENTED,
+            comment=comment,
+            internal=internal,
+            created_at=comment.created_at,
+        ).save()
+    return comment
 
 
 def ticket_bulk_update(*, ticket_ids: list[int], by: Any, changes: Mapping[str, Any]) -> int:

@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -25,16 +26,26 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .filters import TicketFilterSet
-from .models import AGENT_Q, Ticket
+from .models import AGENT_Q, Ticket, is_agent
 from .permissions import IsAgent
 from .serializers import (
+    CommentSerializer,
     CredentialsSerializer,
     MeSerializer,
+    TicketChangeSerializer,
     TicketSerializer,
     TokenSerializer,
     UserSerializer,
 )
-from .services import TicketNotFound, VersionConflict, ticket_create, ticket_delete, ticket_update
+from .services import (
+    TicketNotFound,
+    VersionConflict,
+    comment_create,
+    ticket_create,
+    ticket_delete,
+    ticket_restore,
+    ticket_update,
+)
 from .throttles import LoginAddressThrottle, LoginUsernameThrottle
 
 User = get_user_model()
@@ -123,6 +134,92 @@ class TicketViewSet(viewsets.ModelViewSet):
             raise Http404 from None
         except VersionConflict as conflict:
             return self._conflict(conflict)
+        return self._respond(ticket)
+
+    def _page(self, queryset: Any, serializer_class: Any, **context: Any) -> Response:
+        page = self.paginate_queryset(queryset)
+        serializer = serializer_class(
+            page, many=True, context={**self.get_serializer_context(), **context}
+        )
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        summary="A ticket's activity history, newest first",
+        responses=TicketChangeSerializer(many=True),
+    )
+    @action(detail=True, serializer_class=TicketChangeSerializer, filterset_class=None)
+    def history(self, request: Request, pk: str) -> Response:
+        ticket = self.get_object()
+        changes = ticket.changes.select_related("actor").order_by("-created_at", "-id")
+        if not is_agent(request.user):
+            changes = changes.filter(internal=False)
+        page = self.paginate_queryset(changes)
+        user_ids = {
+            value
+            for change in page
+            if change.field == "assignee"
+            for value in (change.old_value, change.new_value)
+            if isinstance(value, int)
+        }
+        users = {user.pk: user for user in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+        serializer = TicketChangeSerializer(
+            page, many=True, context={**self.get_serializer_context(), "users": users}
+        )
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Comments on a ticket, oldest first",
+        responses=CommentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Comment on a ticket",
+        request=CommentSerializer,
+        responses={201: CommentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=CommentSerializer,
+        filterset_class=None,
+    )
+    def comments(self, request: Request, pk: str) -> Response:
+        ticket = self.get_object()
+        if request.method == "POST":
+            serializer = CommentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            comment = comment_create(ticket=ticket, by=request.user, **serializer.validated_data)
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = ticket.comments.select_related("author").order_by("created_at", "id")
+        if not is_agent(request.user):
+            comments = comments.filter(internal=False)
+        return self._page(comments, CommentSerializer)
+
+    @extend_schema(summary="Deleted tickets, most recently deleted first (agents)")
+    @action(
+        detail=False,
+        url_path="deleted",
+        permission_classes=[IsAuthenticated, IsAgent],
+        filterset_class=None,
+    )
+    def deleted(self, request: Request) -> Response:
+        tickets = (
+            Ticket.objects.deleted()
+            .select_related("assignee", "requester")
+            .order_by("-deleted_at", "-id")
+        )
+        return self._page(tickets, TicketSerializer)
+
+    @extend_schema(summary="Restore a deleted ticket (agents)", request=None)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsAgent])
+    def restore(self, request: Request, pk: str) -> Response:
+        if not str(pk).isdigit():
+            raise Http404
+        try:
+            ticket = ticket_restore(ticket_id=int(pk), by=request.user)
+        except TicketNotFound:
+            raise Http404 from None
         return self._respond(ticket)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:

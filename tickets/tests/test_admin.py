@@ -20,6 +20,13 @@ def admin_client_for(agent):
     return client
 
 
+INLINE_MANAGEMENT = {
+    f"{prefix}-{key}": value
+    for prefix in ("comments", "changes")
+    for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))
+}
+
+
 def changelist_queries(client, count):
     requester = make_user(f"r{count}")
     assignee = make_agent(f"a{count}")
@@ -111,6 +118,8 @@ def test_editing_in_admin_goes_through_the_update_rule(admin_client_for, agent):
             "priority": "high",
             "assignee": agent.pk,
             "requester": ticket.requester_id,
+            "base_version": ticket.version,
+            **INLINE_MANAGEMENT,
         },
     )
 
@@ -132,6 +141,7 @@ def test_adding_in_admin_files_for_the_chosen_requester(admin_client_for, agent)
             "priority": "medium",
             "assignee": agent.pk,
             "requester": owner.pk,
+            **INLINE_MANAGEMENT,
         },
     )
 
@@ -157,3 +167,64 @@ def test_ticket_admin_is_fully_configured():
 
     assert ticket_admin.autocomplete_fields == ("assignee", "requester")
     assert ticket_admin.list_select_related == ("assignee", "requester")
+
+
+def test_stale_admin_form_is_rejected_with_a_message(admin_client_for, agent, agent_client):
+    ticket = make_ticket(title="Открыт в админке", requester=make_user("owner"))
+    agent_client.patch(f"/api/tickets/{ticket.pk}", {"title": "Изменён в API"}, format="json")
+
+    response = admin_client_for.post(
+        f"/admin/tickets/ticket/{ticket.pk}/change/",
+        {
+            "title": "Старая форма",
+            "description": "",
+            "status": "new",
+            "priority": "medium",
+            "requester": ticket.requester_id,
+            "base_version": 1,
+            **INLINE_MANAGEMENT,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Someone else changed this ticket" in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.version) == ("Изменён в API", 2)
+
+
+def test_admin_delete_keeps_the_ticket_restorable(admin_client_for):
+    ticket = make_ticket()
+
+    admin_client_for.post(f"/admin/tickets/ticket/{ticket.pk}/delete/", {"post": "yes"})
+    deleted = Ticket.objects.get(pk=ticket.pk).deleted_at
+    admin_client_for.post(
+        "/admin/tickets/ticket/", {"action": "restore_tickets", "_selected_action": [ticket.pk]}
+    )
+
+    assert deleted is not None
+    assert Ticket.objects.alive().filter(pk=ticket.pk).exists()
+    assert list(ticket.changes.values_list("action", flat=True).order_by("id")) == [
+        "deleted",
+        "restored",
+    ]
+
+
+def test_admin_bulk_delete_is_the_soft_delete(admin_client_for):
+    ticket = make_ticket()
+
+    admin_client_for.post(
+        "/admin/tickets/ticket/", {"action": "delete_tickets", "_selected_action": [ticket.pk]}
+    )
+
+    assert Ticket.objects.deleted().filter(pk=ticket.pk).exists()
+
+
+def test_ticket_page_shows_history_and_comments(admin_client_for, agent_client):
+    ticket = make_ticket()
+    agent_client.post(
+        f"/api/tickets/{ticket.pk}/comments", {"text": "Заметка агента"}, format="json"
+    )
+
+    response = admin_client_for.get(f"/admin/tickets/ticket/{ticket.pk}/change/")
+
+    assert "Заметка агента" in response.content.decode()

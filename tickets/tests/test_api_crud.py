@@ -123,13 +123,15 @@ def test_agent_can_unassign(agent_client, agent):
     assert ticket.assignee is None
 
 
-def test_delete_answers_204_and_removes_ticket(agent_client):
+def test_delete_answers_204_and_removes_ticket_from_the_list(agent_client, agent):
     ticket = make_ticket()
 
     response = agent_client.delete(f"/api/tickets/{ticket.pk}")
 
     assert response.status_code == 204
-    assert not Ticket.objects.filter(pk=ticket.pk).exists()
+    assert agent_client.get("/api/tickets").json()["count"] == 0
+    assert not Ticket.objects.alive().filter(pk=ticket.pk).exists()
+    assert Ticket.objects.get(pk=ticket.pk).deleted_by == agent
 
 
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
