@@ -1,14 +1,17 @@
 """Business rules for tickets, shared by the API, the admin and management commands."""
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Comment, Ticket, TicketChange, is_agent
+from .models import Comment, IdempotencyRecord, Ticket, TicketChange, is_agent
 
 REQUESTER_CREATE_FIELDS = frozenset({"title", "description", "priority"})
 REQUESTER_EDIT_FIELDS = frozenset({"title", "description"})
@@ -17,6 +20,10 @@ EDITABLE_FIELDS = ("title", "description", "status", "priority", "assignee")
 
 class TicketNotFound(Exception):
     """The ticket does not exist (any more)."""
+
+
+class IdempotencyMismatch(Exception):
+    """The Idempotency-Key was used before with a different request body."""
 
 
 class VersionConflict(Exception):
@@ -206,3 +213,42 @@ def ticket_bulk_update(*, ticket_ids: list[int], by: Any, changes: Mapping[str, 
             continue
         count += 1
     return count
+
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+Replayable = tuple[int, dict[str, Any], str]
+
+
+def request_fingerprint(data: Any) -> str:
+    """A stable hash of a JSON request body, insensitive to key order."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def idempotent_create(
+    *, user: Any, key: str, fingerprint: str, create: Callable[[], Replayable]
+) -> Replayable:
+    """Runs `create` once per (user, key) for 24 hours; retries get the first response back.
+
+    The key is claimed in the same transaction as the create, so a failed create leaves no
+    trace and concurrent retries wait for the first one instead of creating twice.
+    """
+    with transaction.atomic():
+        IdempotencyRecord.objects.filter(
+            user=user, created_at__lt=timezone.now() - IDEMPOTENCY_TTL
+        ).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=user, key=key, request_hash=fingerprint, status_code=0, response_body={}
+                )
+        except IntegrityError:
+            record = IdempotencyRecord.objects.get(user=user, key=key)
+            if record.request_hash != fingerprint:
+                raise IdempotencyMismatch(key) from None
+            return record.status_code, record.response_body, record.location
+        status_code, body, location = create()
+        record.status_code, record.response_body, record.location = status_code, body, location
+        record.save(update_fields=["status_code", "response_body", "location"])
+        return status_code, body, location

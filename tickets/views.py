@@ -1,5 +1,6 @@
 """The ticket API: tickets, the agent picker, and authentication."""
 
+import re
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model, login, logout
@@ -38,9 +39,12 @@ from .serializers import (
     UserSerializer,
 )
 from .services import (
+    IdempotencyMismatch,
     TicketNotFound,
     VersionConflict,
     comment_create,
+    idempotent_create,
+    request_fingerprint,
     ticket_create,
     ticket_delete,
     ticket_restore,
@@ -58,10 +62,23 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The ticket was changed by someone else."
-    default_code = "precondition_failed"
+class UnprocessableEntity(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "unprocessable"
+
+
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "Makes a create safe to retry: for 24 hours the same key and body return the first "
+        "response instead of creating again; the same key with another body is a 422."
+    ),
+)
 
 
 def etag_for(ticket: Ticket) -> str:
@@ -80,7 +97,7 @@ def parse_if_match(request: Request) -> int | None:
 @extend_schema_view(
     list=extend_schema(summary="List tickets visible to the caller"),
     retrieve=extend_schema(summary="Get a ticket"),
-    create=extend_schema(summary="File a ticket"),
+    create=extend_schema(summary="File a ticket", parameters=[IDEMPOTENCY_KEY_HEADER]),
     update=extend_schema(summary="Replace a ticket's editable fields", parameters=[IF_MATCH]),
     partial_update=extend_schema(summary="Change some fields of a ticket", parameters=[IF_MATCH]),
     destroy=extend_schema(summary="Delete a ticket (agents)", parameters=[IF_MATCH]),
@@ -110,12 +127,38 @@ class TicketViewSet(viewsets.ModelViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._respond(self.get_object())
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def _create(self, request: Request) -> tuple[int, dict[str, Any], str]:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ticket = ticket_create(by=request.user, data=serializer.validated_data)
         location = reverse("ticket-detail", kwargs={"pk": ticket.pk}, request=request)
-        return self._respond(ticket, status.HTTP_201_CREATED, Location=location)
+        return status.HTTP_201_CREATED, self.get_serializer(ticket).data, location
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            status_code, body, location = self._create(request)
+        else:
+            if not IDEMPOTENCY_KEY.fullmatch(key):
+                raise ValidationError(
+                    {"Idempotency-Key": [_("Use 1 to 255 printable ASCII characters.")]}
+                )
+            try:
+                status_code, body, location = idempotent_create(
+                    user=request.user,
+                    key=key,
+                    fingerprint=request_fingerprint(request.data),
+                    create=lambda: self._create(request),
+                )
+            except IdempotencyMismatch:
+                raise UnprocessableEntity(
+                    _("This Idempotency-Key was already used with a different request body.")
+                ) from None
+        return Response(
+            body,
+            status=status_code,
+            headers={"Location": location, "ETag": f'"{body["version"]}"'},
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()

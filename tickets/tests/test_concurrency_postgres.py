@@ -119,3 +119,21 @@ def test_parallel_deletes_with_the_same_if_match_delete_once():
     assert set(statuses[1:]) <= {404, 412}
     assert TicketChange.objects.filter(ticket=ticket, action="deleted").count() == 1
     assert Ticket.objects.deleted().filter(pk=ticket.pk).exists()
+
+
+def test_concurrent_retries_with_one_idempotency_key_create_one_ticket():
+    agent = make_agent("agent")
+    clients = [english_client(agent) for _ in range(THREADS)]
+
+    responses = run_together(
+        [
+            lambda c=c: c.post(
+                "/api/tickets", {"title": "Повтор"}, format="json", HTTP_IDEMPOTENCY_KEY="same"
+            )
+            for c in clients
+        ]
+    )
+
+    assert [r.status_code for r in responses] == [201] * THREADS
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert Ticket.objects.count() == 1

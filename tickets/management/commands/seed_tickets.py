@@ -1,0 +1,934 @@
+"""Fills the database with realistic tickets, history and comments for demos and benchmarks.
+
+PostgreSQL loads with COPY in one transaction, following the manual's "Populating a Database"
+advice: the three ticket tables lose their secondary indexes and foreign keys for the load when
+it is large, get them back (same definitions, read from the catalog) before the commit, and are
+analyzed afterwards. SQLite takes batched INSERTs, for small demo databases.
+
+The data depend only on `--seed` and `--end` (and the ids already in use): two runs with the same
+options write the same tickets. Without `--reset` the command appends.
+"""
+
+import datetime
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from random import Random
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from tickets.models import Comment, Ticket, TicketChange
+
+User = get_user_model()
+
+UTC = datetime.UTC
+DAY = 86_400.0
+SPAN_DAYS = 730
+DEFAULT_PASSWORD = "seed-password-2026"
+SEEDED_USERNAME = re.compile(r"^(agent\d{3,}|user\d{4,})$")
+
+# --- Words -------------------------------------------------------------------------------------
+# A title is a device or system, a problem it has, and sometimes a place; descriptions restate
+# the problem in a sentence and add the usual details, so search finds words in both fields.
+
+RU_DEVICES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # (nominative, prepositional "в принтере", problems)
+    (
+        "Принтер",
+        "принтере",
+        ("не печатает", "зажёвывает бумагу", "печатает полосами", "не виден в сети"),
+    ),
+    ("МФУ", "МФУ", ("не сканирует в PDF", "не печатает с двух сторон", "показывает ошибку E-05")),
+    ("Ноутбук", "ноутбуке", ("не включается", "сильно греется", "не заряжается", "не видит Wi-Fi")),
+    (
+        "Компьютер",
+        "компьютере",
+        ("не загружается", "очень медленно работает", "сам перезагружается"),
+    ),
+    ("Монитор", "мониторе", ("мерцает", "не включается", "пишет «нет сигнала»")),
+    ("Телефон", "телефоне", ("не звонит", "нет гудка", "не регистрируется на станции")),
+    ("Проектор", "проекторе", ("не видит ноутбук", "показывает тусклую картинку")),
+    ("Сканер", "сканере", ("не сканирует", "не отправляет скан на почту")),
+    ("Клавиатура", "клавиатуре", ("не работает", "залипают клавиши")),
+    ("Мышь", "мыши", ("не работает", "дёргается курсор")),
+)
+RU_SYSTEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("VPN", ("отключается каждый час", "не подключается из дома", "очень медленный")),
+    ("Outlook", ("не синхронизирует почту", "просит пароль каждые пять минут", "не открывается")),
+    ("1С", ("выдаёт ошибку при проведении документа", "медленно открывается", "не печатает счета")),
+    ("Wi-Fi", ("пропадает каждые десять минут", "не подключается", "очень медленный")),
+    ("Почта", ("не приходит от клиентов", "уходит в спам", "не отправляется")),
+    ("Сетевой диск", ("не подключается", "открывается только на чтение")),
+    ("Teams", ("не показывает видео", "вылетает при звонке")),
+    ("Битрикс24", ("не загружает задачи", "не приходят уведомления")),
+)
+RU_PLACES = (
+    "в кабинете {room}",
+    "в кабинете {room}",
+    "в переговорной «{meeting}»",
+    "на ресепшене",
+    "в бухгалтерии",
+    "на складе",
+    "на {floor} этаже",
+    "в отделе кадров",
+)
+RU_REQUESTS = (
+    "Нужен доступ к {system}",
+    "Сбросить пароль от {system}",
+    "Установить {software} на рабочее место",
+    "Заменить картридж в принтере в кабинете {room}",
+    "Подключить новый принтер в кабинете {room}",
+    "Выдать ноутбук новому сотруднику",
+    "Настроить почту на телефоне",
+    "Ошибка {code} при входе в {system}",
+    "Не работает пропуск на {floor} этаже",
+    "Перенести рабочее место в кабинет {room}",
+)
+RU_ACCESS = ("1С", "CRM", "сетевой папке «Бухгалтерия»", "Jira", "порталу закупок", "VPN")
+RU_SENTENCES = (
+    "Проблема началась сегодня утром.",
+    "Перезагрузка не помогла.",
+    "Коллеги в соседнем кабинете работают без проблем.",
+    "Прошу решить как можно скорее: горит квартальный отчёт.",
+    "Инвентарный номер {inv}.",
+    "Мой внутренний номер {ext}, звоните в любое время.",
+    "Пробовала переподключить кабель — без изменений.",
+    "Такое уже было на прошлой неделе, тогда помог перезапуск.",
+    "Ошибка появляется примерно раз в час.",
+    "На экране сообщение: «Ошибка {code}».",
+    "Работаю из дома, подключаюсь через VPN.",
+    "Нужно до конца дня, завтра приезжает клиент.",
+    "Драйвер переустанавливали месяц назад.",
+    "Скриншот ошибки могу прислать по почте.",
+)
+RU_GREETINGS = ("Добрый день!", "Здравствуйте!", "Коллеги, добрый день.", "")
+RU_CLOSINGS = ("Спасибо!", "Заранее спасибо.", "С уважением, {name}.", "")
+RU_AGENT_COMMENTS = (
+    "Взял в работу.",
+    "Перезапустил службу печати, проверьте, пожалуйста.",
+    "Заказали картридж, ожидаем поставку до пятницы.",
+    "Подключился удалённо, обновил драйвер. Проверьте ещё раз.",
+    "Доступ выдан, потребуется перезайти в систему.",
+    "Уточните, пожалуйста, инвентарный номер устройства.",
+    "Подойду после обеда, будьте на месте.",
+    "Заменили кабель, всё работает.",
+)
+RU_INTERNAL_NOTES = (
+    "Похоже на драйвер, эскалирую на вторую линию.",
+    "Третье обращение за месяц, пора менять устройство.",
+    "Ждём согласования от руководителя отдела.",
+    "Поставщик обещал замену по гарантии, номер заявки {code}.",
+)
+RU_REQUESTER_COMMENTS = (
+    "Спасибо, заработало!",
+    "Проблема повторилась сегодня.",
+    "Когда примерно будет решено?",
+    "Я на месте до шести вечера.",
+    "Инвентарный номер {inv}.",
+)
+
+EN_DEVICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Printer", ("is not printing", "jams paper", "prints streaks", "is offline")),
+    ("Laptop", ("does not turn on", "overheats", "is not charging", "cannot find Wi-Fi")),
+    ("Monitor", ("flickers", "shows no signal", "does not turn on")),
+    ("Desk phone", ("has no dial tone", "does not ring")),
+    ("Projector", ("does not detect my laptop", "shows a dim picture")),
+    ("Scanner", ("does not scan to email", "is not detected")),
+    ("Docking station", ("does not charge the laptop", "drops the second screen")),
+)
+EN_SYSTEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("VPN", ("disconnects every hour", "does not connect from home", "is very slow")),
+    ("Outlook", ("does not sync", "keeps asking for my password", "crashes on start")),
+    ("Wi-Fi", ("drops every few minutes", "does not connect")),
+    ("Email", ("from customers is not arriving", "goes to spam")),
+    ("Shared drive", ("is read-only", "does not mount")),
+    ("CRM", ("times out on reports", "shows error {code}")),
+)
+EN_PLACES = (
+    "in room {room}",
+    "in room {room}",
+    "in meeting room {meeting_en}",
+    "at reception",
+    "in the warehouse",
+    "on floor {floor}",
+)
+EN_REQUESTS = (
+    "Need access to {system_en}",
+    "Password reset for {system_en}",
+    "Install {software} on my laptop",
+    "Replace toner in the printer in room {room}",
+    "New laptop for a new hire",
+    "Set up email on my phone",
+    "Error {code} when signing in to {system_en}",
+    "Badge does not open the door on floor {floor}",
+)
+EN_ACCESS = ("the CRM", "Jira", "the finance share", "the purchasing portal", "the VPN")
+EN_SENTENCES = (
+    "It started this morning.",
+    "Restarting did not help.",
+    "My colleagues next door are not affected.",
+    "Please fix it as soon as possible, I have a deadline today.",
+    "Asset tag {inv}.",
+    "My extension is {ext}.",
+    "I tried another cable, no change.",
+    "The same thing happened last week.",
+    "The error shows up about once an hour.",
+    "The message says: Error {code}.",
+    "I am working from home over the VPN.",
+    "I can send a screenshot if needed.",
+)
+EN_GREETINGS = ("Hi,", "Hello team,", "Good morning,", "")
+EN_CLOSINGS = ("Thanks!", "Thank you.", "Regards, {name}", "")
+EN_AGENT_COMMENTS = (
+    "Taking this one.",
+    "Restarted the print spooler, please try again.",
+    "Toner ordered, should arrive by Friday.",
+    "Updated the driver remotely, please check.",
+    "Access granted, please sign out and back in.",
+    "Could you send the asset tag of the device?",
+)
+EN_INTERNAL_NOTES = (
+    "Looks like a driver issue, escalating to second line.",
+    "Third ticket this month from this desk, hardware should be replaced.",
+    "Waiting for the manager's approval.",
+    "Vendor RMA opened, case {code}.",
+)
+EN_REQUESTER_COMMENTS = (
+    "Thanks, it works now!",
+    "It happened again today.",
+    "Any update on this?",
+    "I am at my desk until 6 pm.",
+)
+SOFTWARE = ("Adobe Reader", "7-Zip", "Zoom", "Visio", "Power BI", "КриптоПро", "AutoCAD")
+MEETING_ROOMS = ("Байкал", "Эльбрус", "Нева", "Волга", "Ладога")
+MEETING_ROOMS_EN = ("Baikal", "Elbrus", "Neva", "Volga", "Ladoga")
+
+RU_MALE_FIRST = ("Иван", "Алексей", "Дмитрий", "Сергей", "Андрей", "Михаил", "Павел", "Артём")
+RU_FEMALE_FIRST = ("Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Дарья")
+RU_LAST = ("Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Волков", "Соколов", "Лебедев")
+EN_FIRST = ("John", "Emma", "Olivia", "James", "Sophia", "Liam", "Mia", "Noah", "Ava", "Lucas")
+EN_LAST = ("Smith", "Johnson", "Brown", "Taylor", "Miller", "Wilson", "Clark", "Walker")
+
+# --- Proportions -------------------------------------------------------------------------------
+STATUSES = ("new", "in_progress", "on_hold", "resolved", "closed")
+PRIORITIES = ("low", "medium", "high", "critical")
+PRIORITY_WEIGHTS = (25, 50, 20, 5)
+# Older tickets are mostly done; the last weeks hold the open work.
+STATUS_WEIGHTS_BY_AGE = (
+    (14.0, (30, 30, 10, 22, 8)),
+    (60.0, (6, 12, 6, 36, 40)),
+    (float("inf"), (1, 2, 2, 20, 75)),
+)
+# Mean hours between two steps of a ticket's life, by priority.
+MEAN_STEP_HOURS = {"low": 40.0, "medium": 16.0, "high": 5.0, "critical": 1.5}
+WORKFLOW = {
+    "new": (),
+    "in_progress": ("in_progress",),
+    "on_hold": ("in_progress", "on_hold"),
+    "resolved": ("in_progress", "resolved"),
+    "closed": ("in_progress", "resolved", "closed"),
+}
+COMMENT_COUNT_WEIGHTS = (40, 25, 15, 10, 5, 3, 2)  # 0..6 comments
+UNASSIGNED_NEW_SHARE = 0.6
+PRIORITY_CHANGE_SHARE = 0.08
+INTERNAL_SHARE = 0.3
+DELETED_SHARE = 0.002
+
+
+def cumulative(weights: Sequence[float]) -> list[float]:
+    total, result = 0.0, []
+    for weight in weights:
+        total += weight
+        result.append(total)
+    return result
+
+
+# --- Rows --------------------------------------------------------------------------------------
+
+TICKET_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "assignee",
+    "requester",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "version",
+    "deleted_at",
+    "deleted_by",
+)
+COMMENT_FIELDS = ("id", "ticket", "author", "created_at", "text", "internal")
+CHANGE_FIELDS = (
+    "id",
+    "ticket",
+    "actor",
+    "created_at",
+    "action",
+    "field",
+    "old_value",
+    "new_value",
+    "comment",
+    "internal",
+)
+
+
+@dataclass
+class Table:
+    """Where rows of one model go: the columns the seeder writes, plus defaults for the rest."""
+
+    model: type[models.Model]
+    fields: Sequence[str]
+    columns: list[str] = field(init=False)
+    extra: tuple[Any, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        meta = self.model._meta
+        self.columns = [meta.get_field(name).column for name in self.fields]
+        # Columns added to the model later and unknown here get their default, not a NULL.
+        rest = [
+            f
+            for f in meta.concrete_fields
+            if f.name not in self.fields and not getattr(f, "generated", False)
+        ]
+        self.columns += [f.column for f in rest]
+        self.extra = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.db_table
+
+
+@dataclass
+class Batch:
+    tickets: list[tuple[Any, ...]] = field(default_factory=list)
+    comments: list[tuple[Any, ...]] = field(default_factory=list)
+    changes: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+@dataclass
+class People:
+    agents: list[int]
+    requesters: list[int]
+    names: dict[int, str]
+
+
+class TicketGenerator:
+    """Makes the rows of consecutive tickets; each batch has its own random stream."""
+
+    def __init__(self, *, seed: int, end: datetime.datetime, people: People) -> None:
+        self.seed = seed
+        self.end = end.timestamp()
+        self.start = self.end - SPAN_DAYS * DAY
+        self.people = people
+        self.priority_cum = cumulative(PRIORITY_WEIGHTS)
+        self.status_cum = [(age * DAY, cumulative(w)) for age, w in STATUS_WEIGHTS_BY_AGE]
+        self.comment_cum = cumulative(COMMENT_COUNT_WEIGHTS)
+
+    def batch(
+        self,
+        *,
+        number: int,
+        first_ticket: int,
+        size: int,
+        offset: int,
+        total: int,
+        next_comment: int,
+        next_change: int,
+    ) -> Batch:
+        """Tickets `offset .. offset+size` of `total`, spread evenly over the two years."""
+        rng = Random(f"{self.seed}:{number}")
+        out = Batch()
+        ids = {"comment": next_comment, "change": next_change}
+        step = (self.end - self.start) / total
+        for i in range(size):
+            position = offset + i
+            created = self.start + (position + rng.random()) * step
+            self._ticket(rng, first_ticket + i, created, out, ids)
+        return out
+
+    def _text(self, rng: Random, ru: bool, name: str) -> tuple[str, str]:
+        """A title and a description that restates it with the usual details."""
+        choice = rng.choice
+        values = {
+            "room": rng.randint(101, 912),
+            "floor": rng.randint(1, 9),
+            "meeting": choice(MEETING_ROOMS),
+            "meeting_en": choice(MEETING_ROOMS_EN),
+            "software": choice(SOFTWARE),
+            "code": f"0x{rng.randint(0x1000, 0xFFFF):04X}",
+            "inv": f"INV-{rng.randint(10000, 99999)}",
+            "ext": rng.randint(1000, 4999),
+            "system": choice(RU_ACCESS),
+            "system_en": choice(EN_ACCESS),
+        }
+        kind = rng.random()
+        if ru:
+            if kind < 0.5:
+                device, device_in, problems = choice(RU_DEVICES)
+                problem = choice(problems)
+                place = choice(RU_PLACES).format(**values)
+                title = (
+                    f"{device} {place} {problem}" if rng.random() < 0.7 else f"{device} {problem}"
+                )
+                lead = f"{device} {place} {problem}. Проблема в {device_in}, а не в сети."
+            elif kind < 0.75:
+                system, problems = choice(RU_SYSTEMS)
+                problem = choice(problems).format(**values)
+                title = f"{system} {problem}"
+                lead = f"{title}."
+            else:
+                title = choice(RU_REQUESTS).format(**values)
+                lead = f"Прошу: {title[0].lower()}{title[1:]}."
+            sentences, greetings, closings = RU_SENTENCES, RU_GREETINGS, RU_CLOSINGS
+        else:
+            if kind < 0.5:
+                device, problems = choice(EN_DEVICES)
+                problem = choice(problems)
+                place = choice(EN_PLACES).format(**values)
+                title = (
+                    f"{device} {place} {problem}" if rng.random() < 0.7 else f"{device} {problem}"
+                )
+                lead = f"The {device.lower()} {place} {problem}."
+            elif kind < 0.75:
+                system, problems = choice(EN_SYSTEMS)
+                problem = choice(problems).format(**values)
+                title = f"{system} {problem}"
+                lead = f"{title}."
+            else:
+                title = choice(EN_REQUESTS).format(**values)
+                lead = f"Please: {title[0].lower()}{title[1:]}."
+            sentences, greetings, closings = EN_SENTENCES, EN_GREETINGS, EN_CLOSINGS
+
+        length = rng.random()
+        if length < 0.05:
+            return title, ""
+        count = 1 + int(length * 4) if length < 0.9 else rng.randint(8, 30)
+        body = [lead, *(choice(sentences).format(**values) for _ in range(count))]
+        greeting, closing = choice(greetings), choice(closings)
+        text = " ".join(body)
+        if count > 6:
+            # Long reports come in paragraphs.
+            words = text.split(". ")
+            text = ".\n\n".join(". ".join(words[j : j + 4]) for j in range(0, len(words), 4))
+        if greeting:
+            text = f"{greeting}\n{text}"
+        if closing:
+            text = f"{text}\n{closing.format(name=name)}"
+        return title, text
+
+    def _ticket(
+        self, rng: Random, ticket_id: int, created: float, out: Batch, ids: dict[str, int]
+    ) -> None:
+        random = rng.random
+        people = self.people
+        agents = people.agents
+        ru = random() < 0.7
+        # A few people file most tickets.
+        requester = people.requesters[int(len(people.requesters) * random() ** 2)]
+        title, description = self._text(rng, ru, people.names[requester])
+
+        priority = PRIORITIES[_pick(self.priority_cum, random())]
+        age = self.end - created
+        status_cum = next(cum for limit, cum in self.status_cum if age < limit)
+        status = STATUSES[_pick(status_cum, random())]
+        assignee = agents[int(len(agents) * random())]
+        if status == "new" and random() < UNASSIGNED_NEW_SHARE:
+            assignee = None
+        dispatcher = agents[int(len(agents) * random())]
+
+        mean_step = MEAN_STEP_HOURS[priority] * 3600.0
+        end = self.end
+        moment = created
+
+        def later() -> float:
+            nonlocal moment
+            moment = min(moment + rng.expovariate(1.0 / mean_step), end)
+            return moment
+
+        # (time, order, kind, payload): the order keeps same-second events in the story's order.
+        events: list[tuple[float, int, str, Any]] = [(created, 0, "created", requester)]
+        first_priority = priority
+        if random() < PRIORITY_CHANGE_SHARE:
+            first_priority = PRIORITIES[(PRIORITIES.index(priority) + 1) % 4]
+            events.append(
+                (
+                    later(),
+                    len(events),
+                    "changed",
+                    (dispatcher, "priority", first_priority, priority),
+                )
+            )
+        if assignee is not None:
+            events.append(
+                (later(), len(events), "changed", (dispatcher, "assignee", None, assignee))
+            )
+        previous = "new"
+        resolved_at: float | None = None
+        for step in WORKFLOW[status]:
+            when = later()
+            events.append((when, len(events), "changed", (assignee, "status", previous, step)))
+            if step == "resolved":
+                resolved_at = when
+            previous = step
+        if status == "closed" and resolved_at is None:
+            resolved_at = moment
+        updated = moment
+
+        n_comments = _pick(self.comment_cum, random())
+        horizon = max(updated - created, min(end - created, 3 * mean_step))
+        for _ in range(n_comments):
+            by_agent = assignee is not None and random() < 0.6
+            author = assignee if by_agent else requester
+            internal = by_agent and random() < INTERNAL_SHARE
+            if internal:
+                text = rng.choice(RU_INTERNAL_NOTES if ru else EN_INTERNAL_NOTES)
+            elif by_agent:
+                text = rng.choice(RU_AGENT_COMMENTS if ru else EN_AGENT_COMMENTS)
+            else:
+                text = rng.choice(RU_REQUESTER_COMMENTS if ru else EN_REQUESTER_COMMENTS)
+            text = text.format(code=f"RMA-{rng.randint(1000, 9999)}", inv=rng.randint(10000, 99999))
+            when = created + random() * horizon
+            events.append((when, len(events), "commented", (author, text, internal)))
+
+        deleted_at = deleted_by = None
+        if random() < DELETED_SHARE:
+            deleted_at = min(max(e[0] for e in events) + 3600.0, end)
+            deleted_by = dispatcher
+            events.append((deleted_at, len(events), "deleted", dispatcher))
+            updated = deleted_at
+        events.sort()
+
+        version = 1
+        stamp = _stamp
+        comments, changes = out.comments, out.changes
+        for when, _order, kind, payload in events:
+            at = stamp(when)
+            change_id = ids["change"]
+            ids["change"] = change_id + 1
+            if kind == "changed":
+                actor, name, old, new = payload
+                version += 1
+                changes.append(
+                    (
+                        change_id,
+                        ticket_id,
+                        actor,
+                        at,
+                        kind,
+                        name,
+                        _json(old),
+                        _json(new),
+                        None,
+                        False,
+                    )
+                )
+            elif kind == "commented":
+                author, text, internal = payload
+                comment_id = ids["comment"]
+                ids["comment"] = comment_id + 1
+                comments.append((comment_id, ticket_id, author, at, text, internal))
+                changes.append(
+                    (change_id, ticket_id, author, at, kind, "", None, None, comment_id, internal)
+                )
+            else:
+                if kind == "deleted":
+                    version += 1
+                changes.append(
+                    (change_id, ticket_id, payload, at, kind, "", None, None, None, False)
+                )
+
+        out.tickets.append(
+            (
+                ticket_id,
+                title,
+                description,
+                status,
+                priority,
+                assignee,
+                requester,
+                stamp(created),
+                stamp(updated),
+                stamp(resolved_at) if resolved_at is not None else None,
+                version,
+                stamp(deleted_at) if deleted_at is not None else None,
+                deleted_by,
+            )
+        )
+
+
+def _pick(cum: list[float], unit: float) -> int:
+    target = unit * cum[-1]
+    for index, edge in enumerate(cum):
+        if target < edge:
+            return index
+    return len(cum) - 1
+
+
+def _stamp(seconds: float) -> datetime.datetime:
+    # Whole milliseconds: the same value on every database and in every JSON rendering.
+    return datetime.datetime.fromtimestamp(round(seconds, 3), UTC)
+
+
+def _json(value: Any) -> str | None:
+    """A history value as JSONField stores it: a JSON string or number, SQL NULL for None."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return f'"{value}"'
+
+
+# --- Writers -----------------------------------------------------------------------------------
+
+
+class PostgresLoader:
+    """COPY into the three tables inside the caller's transaction."""
+
+    def __init__(self, tables: Sequence[Table], *, rebuild: bool, freeze: bool) -> None:
+        self.tables = tables
+        self.rebuild = rebuild
+        self.freeze = freeze
+        self.saved_indexes: list[str] = []
+        self.saved_constraints: list[tuple[str, str, str]] = []
+
+    def prepare(self) -> None:
+        names = [t.name for t in self.tables]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            if not self.rebuild:
+                return
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+                " FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+                [names],
+            )
+            self.saved_constraints = list(cursor.fetchall())
+            # Secondary indexes only: primary keys and unique constraints stay.
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+                " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
+                " AND NOT i.indisprimary AND NOT i.indisunique",
+                [names],
+            )
+            indexes = cursor.fetchall()
+            self.saved_indexes = [definition for _name, definition in indexes]
+            for table, name, _definition in self.saved_constraints:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+
+    def write(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        columns = ", ".join(f'"{c}"' for c in table.columns)
+        options = " WITH (FREEZE)" if self.freeze else ""
+        extra = table.extra
+        sql = f"COPY {table.name} ({columns}) FROM STDIN{options}"
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            write_row = copy.write_row
+            if extra:
+                for row in rows:
+                    write_row(row + extra)
+            else:
+                for row in rows:
+                    write_row(row)
+
+    def finish(self, report: Callable[[str], None]) -> None:
+        with connection.cursor() as cursor:
+            for definition in self.saved_indexes:
+                started = time.monotonic()
+                cursor.execute(definition)
+                report(f"{definition.split(' ON ')[0]} ({time.monotonic() - started:.1f} s)")
+            for table, name, definition in self.saved_constraints:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            for table in self.tables:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)",
+                    [table.name],
+                )
+
+
+class SqliteLoader:
+    """Batched INSERTs with explicit ids; fine for demo-sized databases."""
+
+    def __init__(self, tables: Sequence[Table]) -> None:
+        self.tables = tables
+
+    def prepare(self) -> None:
+        pass
+
+    def write(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        adapt = connection.ops.adapt_datetimefield_value
+        columns = ", ".join(f'"{c}"' for c in table.columns)
+        marks = ", ".join(["%s"] * len(table.columns))
+        prepared = [
+            tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row + table.extra)
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', prepared)
+
+    def finish(self, report: Callable[[str], None]) -> None:
+        pass
+
+
+# --- The command -------------------------------------------------------------------------------
+
+
+class Progress:
+    """One line, rewritten in place: done, rate, time left."""
+
+    def __init__(self, stream: Any, total: int) -> None:
+        self.stream = stream
+        self.total = total
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def update(self, done: int, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < 0.5:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        left = (self.total - done) / rate if rate else 0.0
+        width = 30
+        filled = int(width * done / self.total) if self.total else width
+        bar = "#" * filled + "." * (width - filled)
+        self.stream.write(
+            f"\r[{bar}] {done:,}/{self.total:,} tickets {rate:,.0f}/s, {left:.0f} s left ",
+            ending="",
+        )
+        self.stream.flush()
+
+
+def _today() -> str:
+    return timezone.now().date().isoformat()
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with realistic tickets (Russian and English), their history and "
+        "comments, ~50 agents (agent001...) and ~5,000 requesters (user0001...). Appends unless "
+        "--reset is given. Deterministic for a given --seed and --end."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--count", type=int, required=True, help="tickets to add")
+        parser.add_argument("--agents", type=int, default=50)
+        parser.add_argument("--requesters", type=int, default=5000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--batch", type=int, default=10_000, help="tickets per batch")
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"password of every seeded user (default {DEFAULT_PASSWORD!r})",
+        )
+        parser.add_argument(
+            "--end",
+            default=None,
+            help="last day of the two years the tickets span, ISO date (default: today, UTC)",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="first delete ALL tickets, history and comments, and the seeded users",
+        )
+        parser.add_argument(
+            "--rebuild-indexes",
+            choices=("auto", "always", "never"),
+            default="auto",
+            help=(
+                "PostgreSQL: drop the tables' secondary indexes and foreign keys for the load and "
+                "rebuild them before the commit (auto: when the load at least doubles the table)"
+            ),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count: int = options["count"]
+        batch_size: int = options["batch"]
+        if count < 0 or batch_size < 1 or options["agents"] < 1 or options["requesters"] < 1:
+            raise CommandError("--count must be >= 0; --batch, --agents, --requesters >= 1.")
+        end_day = options["end"] or _today()
+        try:
+            end = datetime.datetime.combine(
+                datetime.date.fromisoformat(end_day), datetime.time.min, UTC
+            )
+        except ValueError:
+            raise CommandError(f"--end must be an ISO date, got {end_day!r}") from None
+        postgres = connection.vendor == "postgresql"
+        if connection.vendor not in ("postgresql", "sqlite"):
+            raise CommandError(f"Unsupported database: {connection.vendor}")
+
+        started = time.monotonic()
+        outer_transaction = connection.in_atomic_block
+        tables = (Table(Ticket, TICKET_FIELDS), Table(Comment, COMMENT_FIELDS))
+        tables += (Table(TicketChange, CHANGE_FIELDS),)
+        ticket_table, comment_table, change_table = tables
+
+        with transaction.atomic():
+            if postgres:
+                with connection.cursor() as cursor:
+                    names = ", ".join(t.name for t in tables)
+                    # Writers wait; readers (a running app's lists) go on.
+                    cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+            if options["reset"]:
+                self._reset(tables, postgres)
+            people = self._people(
+                agents=options["agents"],
+                requesters=options["requesters"],
+                password=options["password"],
+                seed=options["seed"],
+                since=end - datetime.timedelta(days=SPAN_DAYS),
+            )
+            existing = Ticket.objects.count() if not options["reset"] else 0
+            if postgres:
+                mode = options["rebuild_indexes"]
+                rebuild = mode == "always" or (mode == "auto" and count >= max(existing, 10_000))
+                # COPY FREEZE needs the tables truncated in this very transaction.
+                freeze = options["reset"] and not outer_transaction
+                loader: PostgresLoader | SqliteLoader = PostgresLoader(
+                    tables, rebuild=rebuild, freeze=freeze
+                )
+            else:
+                loader = SqliteLoader(tables)
+            loader.prepare()
+
+            first_ticket, next_comment, next_change = (self._next_id(t) for t in tables)
+            generator = TicketGenerator(seed=options["seed"], end=end, people=people)
+            progress = Progress(self.stdout, count)
+            totals = {"comments": 0, "changes": 0}
+            for number, offset in enumerate(range(0, count, batch_size)):
+                size = min(batch_size, count - offset)
+                batch = generator.batch(
+                    number=number,
+                    first_ticket=first_ticket + offset,
+                    size=size,
+                    offset=offset,
+                    total=count,
+                    next_comment=next_comment,
+                    next_change=next_change,
+                )
+                next_comment += len(batch.comments)
+                next_change += len(batch.changes)
+                totals["comments"] += len(batch.comments)
+                totals["changes"] += len(batch.changes)
+                loader.write(ticket_table, batch.tickets)
+                loader.write(comment_table, batch.comments)
+                loader.write(change_table, batch.changes)
+                progress.update(offset + size)
+            progress.update(count, force=True)
+            self.stdout.write("")
+            loaded = time.monotonic()
+            loader.finish(lambda line: self.stdout.write(f"  rebuilt {line}"))
+
+        if postgres:
+            self._analyze(tables, vacuum=not outer_transaction and not loader.freeze)
+        finished = time.monotonic()
+        self.stdout.write(
+            f"Seeded {count:,} tickets, {totals['changes']:,} history entries and "
+            f"{totals['comments']:,} comments for {len(people.agents)} agents and "
+            f"{len(people.requesters)} requesters in {finished - started:.1f} s "
+            f"(load {loaded - started:.1f} s, indexes and analyze {finished - loaded:.1f} s)."
+        )
+
+    def _reset(self, tables: Sequence[Table], postgres: bool) -> None:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {', '.join(t.name for t in tables)} RESTART IDENTITY")
+        else:
+            for table in reversed(tables):
+                table.model._base_manager.all()._raw_delete(using=connection.alias)
+        seeded = [
+            pk
+            for pk, username in User.objects.values_list("pk", "username")
+            if SEEDED_USERNAME.match(username)
+        ]
+        for start in range(0, len(seeded), 500):
+            User.objects.filter(pk__in=seeded[start : start + 500]).delete()
+
+    def _people(
+        self, *, agents: int, requesters: int, password: str, seed: int, since: datetime.datetime
+    ) -> People:
+        """The seeded users, created once and reused; all get the same (hashed once) password."""
+        rng = Random(f"{seed}:people")
+        hashed = make_password(password)
+        agent_names = [f"agent{n:03d}" for n in range(1, agents + 1)]
+        requester_names = [f"user{n:04d}" for n in range(1, requesters + 1)]
+        wanted = agent_names + requester_names
+        existing = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
+        missing = []
+        for username in wanted:
+            first, last = _person(rng)
+            if username in existing:
+                continue
+            missing.append(
+                User(
+                    username=username,
+                    password=hashed,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@example.com",
+                    is_staff=username.startswith("agent"),
+                    is_active=True,
+                    date_joined=since,
+                )
+            )
+        User.objects.bulk_create(missing, batch_size=1000)
+        User.objects.filter(username__in=existing).update(password=hashed, is_active=True)
+        rows = User.objects.filter(username__in=wanted).values_list(
+            "pk", "username", "first_name", "last_name"
+        )
+        ids, names = {}, {}
+        for pk, username, first, last in rows:
+            ids[username] = pk
+            names[pk] = f"{first} {last}".strip() or username
+        return People(
+            agents=[ids[name] for name in agent_names],
+            requesters=[ids[name] for name in requester_names],
+            names=names,
+        )
+
+    def _next_id(self, table: Table) -> int:
+        """The first free id; on PostgreSQL also past anything the sequence handed out."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table.name}")
+            top = cursor.fetchone()[0]
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT last_value, is_called FROM {_sequence(cursor, table.name)}")
+                last_value, is_called = cursor.fetchone()
+                top = max(top, last_value if is_called else last_value - 1)
+        return top + 1
+
+    def _analyze(self, tables: Sequence[Table], *, vacuum: bool) -> None:
+        names = [t.name for t in tables] + [User._meta.db_table]
+        with connection.cursor() as cursor:
+            for name in names:
+                # VACUUM sets the visibility map, so counts can use index-only scans at once.
+                cursor.execute(f"{'VACUUM (ANALYZE)' if vacuum else 'ANALYZE'} {name}")
+
+
+def _sequence(cursor: Any, table: str) -> str:
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    return cursor.fetchone()[0]
+
+
+def _person(rng: Random) -> tuple[str, str]:
+    kind = rng.random()
+    if kind < 0.4:
+        return rng.choice(RU_MALE_FIRST), rng.choice(RU_LAST)
+    if kind < 0.8:
+        return rng.choice(RU_FEMALE_FIRST), rng.choice(RU_LAST) + "а"
+    return rng.choice(EN_FIRST), rng.choice(EN_LAST)
