@@ -1,7 +1,10 @@
 """The Helm chart lints, renders with default and full values, and every manifest is valid."""
 
+import os
 import re
+import secrets
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -264,3 +267,42 @@ def app_environment_variables() -> set[str]:
         names |= set(re.findall(r"""env_\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", text))
         names |= set(re.findall(r"""environ(?:\.get)?[\[(]\s*["']([A-Z][A-Z0-9_]*)["']""", text))
     return names
+
+
+def django_deploy_check(values_file: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`manage.py check --deploy` with the settings a release of these values gives the pods."""
+    rendered = manifests(helm.template(str(CHART), values_of(values_file)))
+    settings = by_kind(rendered, "ConfigMap")[0]["data"]
+    env = {
+        "PATH": os.environ["PATH"],
+        **settings,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_production_release_passes_djangos_deployment_checklist(tmp_path: Path) -> None:
+    result = django_deploy_check(CHART / "ci" / "full-values.yaml", tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_default_values_leave_only_the_https_opt_ins_to_the_deployment_checklist(
+    tmp_path: Path,
+) -> None:
+    result = django_deploy_check(CHART / "ci" / "default-values.yaml", tmp_path)
+
+    assert "System check identified" in result.stdout + result.stderr
+    # HSTS and Django's own HTTP->HTTPS redirect are opt-ins (config.hstsSeconds,
+    # config.secureSslRedirect): the ingress usually redirects, and HSTS cannot be undone.
+    assert set(re.findall(r"\(([\w.]+)\)", result.stdout + result.stderr)) <= {
+        "security.W004",
+        "security.W008",
+    }, result.stdout + result.stderr
