@@ -126,13 +126,11 @@ class TicketOrderingFilter(django_filters.OrderingFilter):
         for term in value:
             descending = term.startswith("-")
             field = self.param_map[term.lstrip("-")]
-            if field in self.RANKED:
-                qs = getattr(qs, f"with_{field}_rank")()
-                field = self.RANKED[field]
+            field = self.RANKED.get(field, field)
             ordering.append(f"-{field}" if descending else field)
-        # A unique tiebreaker keeps pages stable when many rows share a value.
+        # A unique tiebreaker in the same direction keeps pages stable and index-backed.
         if not any(term.lstrip("-") == "id" for term in ordering):
-            ordering.append("-id")
+            ordering.append("-id" if ordering[-1].startswith("-") else "id")
         return qs.order_by(*ordering)
 
 

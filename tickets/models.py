@@ -16,6 +16,7 @@ DESCRIPTION_MAX_LENGTH = 20_000
 COMMENT_MAX_LENGTH = 10_000
 
 AGENT_Q = Q(is_active=True) & (Q(is_staff=True) | Q(is_superuser=True))
+ALIVE = Q(deleted_at__isnull=True)
 
 
 def is_agent(user: AbstractBaseUser | AnonymousUser | Any) -> bool:
@@ -47,12 +48,6 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         if user is None or not user.is_authenticated:
             return self.none()
         return alive.filter(requester=user)
-
-    def with_status_rank(self) -> "TicketQuerySet":
-        return self.annotate(status_rank=Ticket.Status.rank_expression("status"))
-
-    def with_priority_rank(self) -> "TicketQuerySet":
-        return self.annotate(priority_rank=Ticket.Priority.rank_expression("priority"))
 
 
 class RankedChoices(models.TextChoices):
@@ -122,6 +117,17 @@ class Ticket(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Changes with every write; used for If-Match.")
     )
+    # Workflow order and severity as numbers, kept by the database, so sorting is index-backed.
+    status_rank = models.GeneratedField(
+        expression=TicketStatus.rank_expression("status"),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+    priority_rank = models.GeneratedField(
+        expression=TicketPriority.rank_expression("priority"),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -138,12 +144,31 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-created_at", "-id"]
+        # One index per list shape; all partial, since lists never show deleted tickets.
         indexes = [
-            models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),
-            models.Index(fields=["status", "-created_at"], name="ticket_status_created_idx"),
-            models.Index(fields=["priority", "-created_at"], name="ticket_priority_created_idx"),
-            models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created_idx"),
-            models.Index(fields=["requester", "-created_at"], name="ticket_requester_created_idx"),
+            models.Index(fields=[*columns, "id"], name=name, condition=ALIVE)
+            for name, columns in [
+                ("ticket_created_idx", ["created_at"]),
+                ("ticket_updated_idx", ["updated_at"]),
+                ("ticket_title_idx", ["title"]),
+                ("ticket_status_rank_idx", ["status_rank"]),
+                ("ticket_priority_rank_idx", ["priority_rank"]),
+                ("ticket_status_created_idx", ["status", "created_at"]),
+                ("ticket_priority_created_idx", ["priority", "created_at"]),
+                ("ticket_assignee_created_idx", ["assignee", "created_at"]),
+                ("ticket_requester_created_idx", ["requester", "created_at"]),
+            ]
+        ] + [
+            models.Index(
+                fields=["created_at", "id"],
+                name="ticket_unassigned_created_idx",
+                condition=ALIVE & Q(assignee__isnull=True),
+            ),
+            models.Index(
+                fields=["deleted_at", "id"],
+                name="ticket_deleted_idx",
+                condition=Q(deleted_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="ticket_title_not_empty"),

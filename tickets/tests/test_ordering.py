@@ -60,7 +60,8 @@ def test_ordering_by_status_follows_the_workflow(agent_client):
     assert order(agent_client, "-status") == [tickets[s] for s in reversed(Ticket.Status.values)]
 
 
-def test_ties_are_broken_by_newest_id(agent_client):
+def test_ties_are_broken_by_id_in_the_same_direction(agent_client):
     first, second = make_ticket(priority="high"), make_ticket(priority="high")
 
-    assert order(agent_client, "priority") == [second.pk, first.pk]
+    assert order(agent_client, "priority") == [first.pk, second.pk]
+    assert order(agent_client, "-priority") == [second.pk, first.pk]
