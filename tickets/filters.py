@@ -105,6 +105,7 @@ class ListedMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
         allowed = ", ".join(value for value, _label in choices)
         super().__init__(
             choices=choices,
+            distinct=False,
             error_messages={
                 "invalid_choice": format_lazy(
                     "{} {}.", _("%(value)s is not a valid choice. Allowed values:"), allowed

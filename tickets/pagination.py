@@ -1,11 +1,42 @@
-"""Page-number pagination that rejects malformed paging instead of guessing."""
+"""Page-number pagination that never counts a whole large table on a request.
 
+The page itself is read with one extra row, which tells whether a next page exists. The total
+is then exact for free on the last page, exact by a bounded count when it is at most
+EXACT_COUNT_LIMIT, and otherwise PostgreSQL's planner estimate (at least the bound), flagged by
+`count_exact: false`.
+"""
+
+import json
 from typing import Any
 
-from django.core.paginator import InvalidPage
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+EXACT_COUNT_LIMIT = 1000
+
+
+def bounded_count(queryset: QuerySet, limit: int) -> int:
+    """The number of rows, counting no further than limit + 1."""
+    return queryset.order_by()[: limit + 1].count()
+
+
+def planner_estimate(queryset: QuerySet) -> int | None:
+    """PostgreSQL's estimate of the rows a query returns; None elsewhere."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -25,22 +56,81 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return min(int(raw), self.max_page_size)
 
-    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
-        self.request = request
+    def get_page_number(self, request: Any, paginator: Any = None) -> int:
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or int(raw) < 1:
             raise ValidationError({"page": [_("Enter a whole number from 1.")]})
-        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
-        try:
-            self.page = paginator.page(int(raw))
-        except InvalidPage:
+        return int(raw)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
+        self.request = request
+        self.number = self.get_page_number(request)
+        self.size = self.get_page_size(request)
+        offset = (self.number - 1) * self.size
+        rows = list(queryset[offset : offset + self.size + 1])
+        self.has_next = len(rows) > self.size
+        rows = rows[: self.size]
+        if self.has_next:
+            self.count, self.count_exact = self._total(queryset, known_more_than=offset + self.size)
+        elif rows or self.number == 1:
+            self.count, self.count_exact = offset + len(rows), True
+        else:
+            total, _exact = self._total(queryset, known_more_than=0)
+            last = max(1, -(-total // self.size))
             raise ValidationError(
                 {
                     "page": [
                         _("There is no page %(page)s: the last page is %(last)d.")
-                        % {"page": raw, "last": paginator.num_pages}
+                        % {"page": self.number, "last": last}
                     ]
                 }
-            ) from None
-        self.display_page_controls = paginator.num_pages > 1
-        return list(self.page)
+            )
+        return rows
+
+    def _total(self, queryset: QuerySet, *, known_more_than: int) -> tuple[int, bool]:
+        counted = bounded_count(queryset, EXACT_COUNT_LIMIT)
+        if counted <= EXACT_COUNT_LIMIT:
+            return counted, True
+        estimate = planner_estimate(queryset)
+        if estimate is None:
+            return queryset.count(), True
+        return max(estimate, counted, known_more_than + 1), False
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.page_query_param, self.number + 1)
+
+    def get_previous_link(self) -> str | None:
+        if self.number <= 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.number - 1)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.count,
+                "count_exact": self.count_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["count"]["description"] = (
+            "Total number of results. Exact when `count_exact` is true; for large results "
+            f"(over {EXACT_COUNT_LIMIT}) on PostgreSQL, the query planner's estimate instead, "
+            "so a list never counts a whole large table."
+        )
+        described["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": "Whether `count` is exact or an estimate.",
+        }
+        described["required"] = ["count", "count_exact", "results"]
+        return described
