@@ -21,18 +21,24 @@ def load_values(files: list[str] | None = None, sets: list[str] | None = None) -
     for file in files or []:
         values = _merge(values, yaml.safe_load(Path(file).read_text()) or {})
     for item in sets or []:
-        values = _merge(values, helm_python.parse_set_string(item))
+        values = _merge(values, helm_python.parse_set_string(item), by_index=True)
     return values
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+def _merge(base: Any, override: Any, by_index: bool = False) -> Any:
+    """Deep-merges maps. A values file replaces a list; --set strings fill lists by index."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _merge(merged[key], value, by_index) if key in merged else value
+        return merged
+    if by_index and isinstance(base, list) and isinstance(override, list):
+        merged_list = list(base) + [None] * max(0, len(override) - len(base))
+        for index, value in enumerate(override):
+            if value is not None:
+                merged_list[index] = _merge(merged_list[index], value, by_index)
+        return merged_list
+    return override
 
 
 def lint(chart: str, values: dict[str, Any], strict: bool = True) -> list[str]:
