@@ -10,8 +10,11 @@ options write the same tickets. Without `--reset` the command appends.
 """
 
 import datetime
+import queue
 import re
+import threading
 import time
+from bisect import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from random import Random
@@ -29,6 +32,7 @@ User = get_user_model()
 
 UTC = datetime.UTC
 DAY = 86_400.0
+EPOCH_DAY = datetime.date(1970, 1, 1)
 SPAN_DAYS = 730
 DEFAULT_PASSWORD = "seed-password-2026"
 SEEDED_USERNAME = re.compile(r"^(agent\d{3,}|user\d{4,})$")
@@ -205,6 +209,7 @@ EN_REQUESTER_COMMENTS = (
     "Any update on this?",
     "I am at my desk until 6 pm.",
 )
+LOG_SOURCES = ("spooler", "vpnagent", "outlook", "1cv8", "netlogon", "wlan", "msedge")
 SOFTWARE = ("Adobe Reader", "7-Zip", "Zoom", "Visio", "Power BI", "КриптоПро", "AutoCAD")
 MEETING_ROOMS = ("Байкал", "Эльбрус", "Нева", "Волга", "Ладога")
 MEETING_ROOMS_EN = ("Baikal", "Elbrus", "Neva", "Volga", "Ladoga")
@@ -242,6 +247,7 @@ DELETED_SHARE = 0.002
 
 
 def cumulative(weights: Sequence[float]) -> list[float]:
+    """Running totals, for `bisect` to draw a weighted choice with one random number."""
     total, result = 0.0, []
     for weight in weights:
         total += weight
@@ -288,11 +294,18 @@ class Table:
     model: type[models.Model]
     fields: Sequence[str]
     columns: list[str] = field(init=False)
+    timestamps: set[int] = field(init=False)
     extra: tuple[Any, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         meta = self.model._meta
         self.columns = [meta.get_field(name).column for name in self.fields]
+        # Times travel as whole seconds since the epoch until a loader writes them.
+        self.timestamps = {
+            i
+            for i, name in enumerate(self.fields)
+            if isinstance(meta.get_field(name), models.DateTimeField)
+        }
         # Columns added to the model later and unknown here get their default, not a NULL.
         rest = [
             f
@@ -309,6 +322,8 @@ class Table:
 
 @dataclass
 class Batch:
+    """The rows of one batch of tickets, in the field order of the *_FIELDS tuples."""
+
     tickets: list[tuple[Any, ...]] = field(default_factory=list)
     comments: list[tuple[Any, ...]] = field(default_factory=list)
     changes: list[tuple[Any, ...]] = field(default_factory=list)
@@ -316,9 +331,102 @@ class Batch:
 
 @dataclass
 class People:
+    """Ids of the seeded users, and the names that requesters sign their tickets with."""
+
     agents: list[int]
     requesters: list[int]
     names: dict[int, str]
+
+
+class TextPool:
+    """Titles, descriptions and comments of one language, made once per run and drawn per ticket.
+
+    Making each text from scratch would cost more than loading it; a ticket combines a title
+    (with the sentence that restates it) with a body, a greeting and a closing from the pools.
+    """
+
+    def __init__(self, rng: Random, *, ru: bool, titles: int = 6000, bodies: int = 3000) -> None:
+        self.ru = ru
+        self.titles = [self._title(rng) for _ in range(titles)]
+        self.bodies = [self._body(rng) for _ in range(bodies)]
+        greetings = RU_GREETINGS if ru else EN_GREETINGS
+        self.greetings = [f"{g}\n" if g else "" for g in greetings]
+        self.closings = [f"\n\n{c}" if c else "" for c in (RU_CLOSINGS if ru else EN_CLOSINGS)]
+        code = lambda: f"RMA-{rng.randint(1000, 9999)}"  # noqa: E731
+        inv = lambda: rng.randint(10000, 99999)  # noqa: E731
+        variants = range(200)
+        self.agent_comments = [
+            rng.choice(RU_AGENT_COMMENTS if ru else EN_AGENT_COMMENTS) for _ in variants
+        ]
+        self.internal_notes = [
+            rng.choice(RU_INTERNAL_NOTES if ru else EN_INTERNAL_NOTES).format(code=code())
+            for _ in variants
+        ]
+        self.requester_comments = [
+            rng.choice(RU_REQUESTER_COMMENTS if ru else EN_REQUESTER_COMMENTS).format(inv=inv())
+            for _ in variants
+        ]
+
+    @staticmethod
+    def _values(rng: Random) -> dict[str, Any]:
+        choice = rng.choice
+        return {
+            "room": rng.randint(101, 912),
+            "floor": rng.randint(1, 9),
+            "meeting": choice(MEETING_ROOMS),
+            "meeting_en": choice(MEETING_ROOMS_EN),
+            "software": choice(SOFTWARE),
+            "code": f"0x{rng.randint(0x1000, 0xFFFF):04X}",
+            "inv": f"INV-{rng.randint(10000, 99999)}",
+            "ext": rng.randint(1000, 4999),
+            "system": choice(RU_ACCESS),
+            "system_en": choice(EN_ACCESS),
+        }
+
+    def _title(self, rng: Random) -> tuple[str, str]:
+        """A title and the sentence that opens its description."""
+        choice, values, kind = rng.choice, self._values(rng), rng.random()
+        if self.ru:
+            if kind < 0.5:
+                device, device_in, problems = choice(RU_DEVICES)
+                problem, place = choice(problems), choice(RU_PLACES).format(**values)
+                title = (
+                    f"{device} {place} {problem}" if rng.random() < 0.7 else f"{device} {problem}"
+                )
+                return title, f"{device} {place} {problem}. Проблема в {device_in}, а не в сети."
+            if kind < 0.75:
+                system, problems = choice(RU_SYSTEMS)
+                title = f"{system} {choice(problems).format(**values)}"
+                return title, f"{title}."
+            title = choice(RU_REQUESTS).format(**values)
+            return title, f"Прошу: {title[0].lower()}{title[1:]}."
+        if kind < 0.5:
+            device, problems = choice(EN_DEVICES)
+            problem, place = choice(problems), choice(EN_PLACES).format(**values)
+            title = f"{device} {place} {problem}" if rng.random() < 0.7 else f"{device} {problem}"
+            return title, f"The {device.lower()} {place} {problem}."
+        if kind < 0.75:
+            system, problems = choice(EN_SYSTEMS)
+            title = f"{system} {choice(problems).format(**values)}"
+            return title, f"{title}."
+        title = choice(EN_REQUESTS).format(**values)
+        return title, f"Please: {title[0].lower()}{title[1:]}."
+
+    def _body(self, rng: Random) -> str:
+        """What follows the opening sentence: a few details, or (one in ten) a long report."""
+        values = self._values(rng)
+        sentences = RU_SENTENCES if self.ru else EN_SENTENCES
+        if rng.random() < 0.9:
+            return " ".join(s.format(**values) for s in rng.sample(sentences, rng.randint(1, 4)))
+        chosen = [s.format(**values) for s in rng.sample(sentences, rng.randint(5, 9))]
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(300))
+        log = "\n".join(
+            f"{day} {rng.randrange(8, 19):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
+            f" ERROR {rng.choice(LOG_SOURCES)}: request {rng.randrange(10**6)} failed"
+            f" with {values['code']}"
+            for _ in range(rng.randint(3, 40))
+        )
+        return f"{' '.join(chosen[:3])}\n\n{' '.join(chosen[3:])}\n\n{log}"
 
 
 class TicketGenerator:
@@ -326,9 +434,11 @@ class TicketGenerator:
 
     def __init__(self, *, seed: int, end: datetime.datetime, people: People) -> None:
         self.seed = seed
-        self.end = end.timestamp()
-        self.start = self.end - SPAN_DAYS * DAY
+        self.end = int(end.timestamp())
+        self.start = self.end - int(SPAN_DAYS * DAY)
         self.people = people
+        rng = Random(f"{seed}:texts")
+        self.pools = (TextPool(rng, ru=True), TextPool(rng, ru=False))
         self.priority_cum = cumulative(PRIORITY_WEIGHTS)
         self.status_cum = [(age * DAY, cumulative(w)) for age, w in STATUS_WEIGHTS_BY_AGE]
         self.comment_cum = cumulative(COMMENT_COUNT_WEIGHTS)
@@ -347,204 +457,134 @@ class TicketGenerator:
         """Tickets `offset .. offset+size` of `total`, spread evenly over the two years."""
         rng = Random(f"{self.seed}:{number}")
         out = Batch()
-        ids = {"comment": next_comment, "change": next_change}
+        self.next_comment, self.next_change = next_comment, next_change
         step = (self.end - self.start) / total
+        start, random, make = self.start, rng.random, self._ticket
         for i in range(size):
-            position = offset + i
-            created = self.start + (position + rng.random()) * step
-            self._ticket(rng, first_ticket + i, created, out, ids)
+            make(rng, first_ticket + i, int(start + (offset + i + random()) * step), out)
         return out
 
-    def _text(self, rng: Random, ru: bool, name: str) -> tuple[str, str]:
-        """A title and a description that restates it with the usual details."""
-        choice = rng.choice
-        values = {
-            "room": rng.randint(101, 912),
-            "floor": rng.randint(1, 9),
-            "meeting": choice(MEETING_ROOMS),
-            "meeting_en": choice(MEETING_ROOMS_EN),
-            "software": choice(SOFTWARE),
-            "code": f"0x{rng.randint(0x1000, 0xFFFF):04X}",
-            "inv": f"INV-{rng.randint(10000, 99999)}",
-            "ext": rng.randint(1000, 4999),
-            "system": choice(RU_ACCESS),
-            "system_en": choice(EN_ACCESS),
-        }
-        kind = rng.random()
-        if ru:
-            if kind < 0.5:
-                device, device_in, problems = choice(RU_DEVICES)
-                problem = choice(problems)
-                place = choice(RU_PLACES).format(**values)
-                title = (
-                    f"{device} {place} {problem}" if rng.random() < 0.7 else f"{device} {problem}"
-                )
-                lead = f"{device} {place} {problem}. Проблема в {device_in}, а не в сети."
-            elif kind < 0.75:
-                system, problems = choice(RU_SYSTEMS)
-                problem = choice(problems).format(**values)
-                title = f"{system} {problem}"
-                lead = f"{title}."
-            else:
-                title = choice(RU_REQUESTS).format(**values)
-                lead = f"Прошу: {title[0].lower()}{title[1:]}."
-            sentences, greetings, closings = RU_SENTENCES, RU_GREETINGS, RU_CLOSINGS
-        else:
-            if kind < 0.5:
-                device, problems = choice(EN_DEVICES)
-                problem = choice(problems)
-                place = choice(EN_PLACES).format(**values)
-                title = (
-                    f"{device} {place} {problem}" if rng.random() < 0.7 else f"{device} {problem}"
-                )
-                lead = f"The {device.lower()} {place} {problem}."
-            elif kind < 0.75:
-                system, problems = choice(EN_SYSTEMS)
-                problem = choice(problems).format(**values)
-                title = f"{system} {problem}"
-                lead = f"{title}."
-            else:
-                title = choice(EN_REQUESTS).format(**values)
-                lead = f"Please: {title[0].lower()}{title[1:]}."
-            sentences, greetings, closings = EN_SENTENCES, EN_GREETINGS, EN_CLOSINGS
-
-        length = rng.random()
-        if length < 0.05:
-            return title, ""
-        count = 1 + int(length * 4) if length < 0.9 else rng.randint(8, 30)
-        body = [lead, *(choice(sentences).format(**values) for _ in range(count))]
-        greeting, closing = choice(greetings), choice(closings)
-        text = " ".join(body)
-        if count > 6:
-            # Long reports come in paragraphs.
-            words = text.split(". ")
-            text = ".\n\n".join(". ".join(words[j : j + 4]) for j in range(0, len(words), 4))
-        if greeting:
-            text = f"{greeting}\n{text}"
-        if closing:
-            text = f"{text}\n{closing.format(name=name)}"
-        return title, text
-
-    def _ticket(
-        self, rng: Random, ticket_id: int, created: float, out: Batch, ids: dict[str, int]
-    ) -> None:
+    def _ticket(self, rng: Random, ticket_id: int, created: int, out: Batch) -> None:
         random = rng.random
         people = self.people
-        agents = people.agents
-        ru = random() < 0.7
-        # A few people file most tickets.
-        requester = people.requesters[int(len(people.requesters) * random() ** 2)]
-        title, description = self._text(rng, ru, people.names[requester])
+        agents, requesters = people.agents, people.requesters
+        n_agents = len(agents)
 
-        priority = PRIORITIES[_pick(self.priority_cum, random())]
+        pool = self.pools[0] if random() < 0.7 else self.pools[1]
+        # A few people file most tickets.
+        requester = requesters[int(len(requesters) * random() ** 2)]
+        title, lead = pool.titles[int(len(pool.titles) * random())]
+        if random() < 0.05:
+            description = ""
+        else:
+            closing = pool.closings[int(len(pool.closings) * random())]
+            if "{name}" in closing:
+                closing = closing.replace("{name}", people.names[requester])
+            description = (
+                f"{pool.greetings[int(len(pool.greetings) * random())]}{lead} "
+                f"{pool.bodies[int(len(pool.bodies) * random())]}{closing}"
+            )
+
+        priority = PRIORITIES[bisect(self.priority_cum, random() * self.priority_cum[-1])]
         age = self.end - created
         status_cum = next(cum for limit, cum in self.status_cum if age < limit)
-        status = STATUSES[_pick(status_cum, random())]
-        assignee = agents[int(len(agents) * random())]
+        status = STATUSES[bisect(status_cum, random() * status_cum[-1])]
+        assignee: int | None = agents[int(n_agents * random())]
         if status == "new" and random() < UNASSIGNED_NEW_SHARE:
             assignee = None
-        dispatcher = agents[int(len(agents) * random())]
+        dispatcher = agents[int(n_agents * random())]
 
-        mean_step = MEAN_STEP_HOURS[priority] * 3600.0
+        rate = 1.0 / (MEAN_STEP_HOURS[priority] * 3600.0)
         end = self.end
+        expovariate = rng.expovariate
         moment = created
-
-        def later() -> float:
-            nonlocal moment
-            moment = min(moment + rng.expovariate(1.0 / mean_step), end)
-            return moment
-
-        # (time, order, kind, payload): the order keeps same-second events in the story's order.
-        events: list[tuple[float, int, str, Any]] = [(created, 0, "created", requester)]
-        first_priority = priority
+        # (time, order, action, actor, field, old, new, comment text, internal)
+        events: list[tuple[Any, ...]] = [(created, 0, "created", requester, "", None, None)]
         if random() < PRIORITY_CHANGE_SHARE:
-            first_priority = PRIORITIES[(PRIORITIES.index(priority) + 1) % 4]
+            moment += int(min(expovariate(rate), (end - moment) * random()))
+            first = PRIORITIES[(PRIORITIES.index(priority) + 1) % 4]
             events.append(
-                (
-                    later(),
-                    len(events),
-                    "changed",
-                    (dispatcher, "priority", first_priority, priority),
-                )
+                (moment, 1, "changed", dispatcher, "priority", f'"{first}"', f'"{priority}"')
             )
         if assignee is not None:
-            events.append(
-                (later(), len(events), "changed", (dispatcher, "assignee", None, assignee))
-            )
-        previous = "new"
-        resolved_at: float | None = None
-        for step in WORKFLOW[status]:
-            when = later()
-            events.append((when, len(events), "changed", (assignee, "status", previous, step)))
+            moment += int(min(expovariate(rate), (end - moment) * random()))
+            events.append((moment, 2, "changed", dispatcher, "assignee", None, str(assignee)))
+        previous = '"new"'
+        resolved_at: int | None = None
+        for order, step in enumerate(WORKFLOW[status], 3):
+            moment += int(min(expovariate(rate), (end - moment) * random()))
+            new = f'"{step}"'
+            events.append((moment, order, "changed", assignee, "status", previous, new))
             if step == "resolved":
-                resolved_at = when
-            previous = step
-        if status == "closed" and resolved_at is None:
-            resolved_at = moment
+                resolved_at = moment
+            previous = new
         updated = moment
+        version = len(events)  # 1 + the changes so far
 
-        n_comments = _pick(self.comment_cum, random())
-        horizon = max(updated - created, min(end - created, 3 * mean_step))
-        for _ in range(n_comments):
-            by_agent = assignee is not None and random() < 0.6
-            author = assignee if by_agent else requester
-            internal = by_agent and random() < INTERNAL_SHARE
-            if internal:
-                text = rng.choice(RU_INTERNAL_NOTES if ru else EN_INTERNAL_NOTES)
-            elif by_agent:
-                text = rng.choice(RU_AGENT_COMMENTS if ru else EN_AGENT_COMMENTS)
-            else:
-                text = rng.choice(RU_REQUESTER_COMMENTS if ru else EN_REQUESTER_COMMENTS)
-            text = text.format(code=f"RMA-{rng.randint(1000, 9999)}", inv=rng.randint(10000, 99999))
-            when = created + random() * horizon
-            events.append((when, len(events), "commented", (author, text, internal)))
+        n_comments = bisect(self.comment_cum, random() * self.comment_cum[-1])
+        if n_comments:
+            horizon = max(updated - created, min(end - created, int(3 / rate)))
+            for order in range(10, 10 + n_comments):
+                when = created + int(random() * horizon)
+                if assignee is not None and random() < 0.6:
+                    if random() < INTERNAL_SHARE:
+                        note = pool.internal_notes[int(len(pool.internal_notes) * random())]
+                        events.append((when, order, "commented", assignee, note, True))
+                    else:
+                        note = pool.agent_comments[int(len(pool.agent_comments) * random())]
+                        events.append((when, order, "commented", assignee, note, False))
+                else:
+                    note = pool.requester_comments[int(len(pool.requester_comments) * random())]
+                    events.append((when, order, "commented", requester, note, False))
 
         deleted_at = deleted_by = None
         if random() < DELETED_SHARE:
-            deleted_at = min(max(e[0] for e in events) + 3600.0, end)
+            last = max(e[0] for e in events)
+            deleted_at = updated = last + int(min(DAY * random(), (end - last) * random()))
             deleted_by = dispatcher
-            events.append((deleted_at, len(events), "deleted", dispatcher))
-            updated = deleted_at
-        events.sort()
+            version += 1
+            events.append((deleted_at, 99, "deleted", dispatcher, "", None, None))
+        if n_comments or deleted_at:
+            events.sort()
 
-        version = 1
-        stamp = _stamp
         comments, changes = out.comments, out.changes
-        for when, _order, kind, payload in events:
-            at = stamp(when)
-            change_id = ids["change"]
-            ids["change"] = change_id + 1
-            if kind == "changed":
-                actor, name, old, new = payload
-                version += 1
+        change_id = self.next_change
+        for event in events:
+            action = event[2]
+            if action == "commented":
+                comment_id = self.next_comment
+                self.next_comment += 1
+                at = event[0]
+                comments.append((comment_id, ticket_id, event[3], at, event[4], event[5]))
                 changes.append(
                     (
                         change_id,
                         ticket_id,
-                        actor,
+                        event[3],
                         at,
-                        kind,
-                        name,
-                        _json(old),
-                        _json(new),
+                        action,
+                        "",
+                        None,
+                        None,
+                        comment_id,
+                        event[5],
+                    )
+                )
+            else:
+                changes.append(
+                    (
+                        change_id,
+                        ticket_id,
+                        event[3],
+                        event[0],
+                        action,
+                        *event[4:],
                         None,
                         False,
                     )
                 )
-            elif kind == "commented":
-                author, text, internal = payload
-                comment_id = ids["comment"]
-                ids["comment"] = comment_id + 1
-                comments.append((comment_id, ticket_id, author, at, text, internal))
-                changes.append(
-                    (change_id, ticket_id, author, at, kind, "", None, None, comment_id, internal)
-                )
-            else:
-                if kind == "deleted":
-                    version += 1
-                changes.append(
-                    (change_id, ticket_id, payload, at, kind, "", None, None, None, False)
-                )
+            change_id += 1
+        self.next_change = change_id
 
         out.tickets.append(
             (
@@ -555,43 +595,95 @@ class TicketGenerator:
                 priority,
                 assignee,
                 requester,
-                stamp(created),
-                stamp(updated),
-                stamp(resolved_at) if resolved_at is not None else None,
+                created,
+                updated,
+                resolved_at,
                 version,
-                stamp(deleted_at) if deleted_at is not None else None,
+                deleted_at,
                 deleted_by,
             )
         )
 
 
-def _pick(cum: list[float], unit: float) -> int:
-    target = unit * cum[-1]
-    for index, edge in enumerate(cum):
-        if target < edge:
-            return index
-    return len(cum) - 1
-
-
-def _stamp(seconds: float) -> datetime.datetime:
-    # Whole milliseconds: the same value on every database and in every JSON rendering.
-    return datetime.datetime.fromtimestamp(round(seconds, 3), UTC)
-
-
-def _json(value: Any) -> str | None:
-    """A history value as JSONField stores it: a JSON string or number, SQL NULL for None."""
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return str(value)
-    return f'"{value}"'
-
-
 # --- Writers -----------------------------------------------------------------------------------
 
 
+class CopyText:
+    """Rows in COPY's text format, built by hand: several times faster than a row-by-row API."""
+
+    NULL = "\\N"
+
+    def __init__(self) -> None:
+        self.days: dict[int, str] = {}
+        self.clock = [
+            f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
+        ]
+
+    def stamp(self, seconds: int | None) -> str:
+        if seconds is None:
+            return self.NULL
+        day, second = divmod(seconds, 86_400)
+        text = self.days.get(day)
+        if text is None:
+            text = self.days[day] = (EPOCH_DAY + datetime.timedelta(days=day)).isoformat()
+        return f"{text} {self.clock[second]}+00"
+
+    @staticmethod
+    def text(value: str) -> str:
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        if "\n" in value or "\r" in value or "\t" in value:
+            value = value.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        return value
+
+    @classmethod
+    def value(cls, value: Any) -> str:
+        if value is None:
+            return cls.NULL
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        return cls.text(str(value))
+
+    def tickets(self, rows: list[tuple[Any, ...]], tail: str) -> str:
+        n, text, stamp = self.NULL, self.text, self.stamp
+        return "".join(
+            [
+                f"{r[0]}\t{text(r[1])}\t{text(r[2])}\t{r[3]}\t{r[4]}\t{n if r[5] is None else r[5]}"
+                f"\t{r[6]}\t{stamp(r[7])}\t{stamp(r[8])}\t{stamp(r[9])}\t{r[10]}\t{stamp(r[11])}"
+                f"\t{n if r[12] is None else r[12]}{tail}\n"
+                for r in rows
+            ]
+        )
+
+    def comments(self, rows: list[tuple[Any, ...]], tail: str) -> str:
+        text, stamp = self.text, self.stamp
+        return "".join(
+            [
+                f"{r[0]}\t{r[1]}\t{r[2]}\t{stamp(r[3])}\t{text(r[4])}"
+                f"\t{'t' if r[5] else 'f'}{tail}\n"
+                for r in rows
+            ]
+        )
+
+    def changes(self, rows: list[tuple[Any, ...]], tail: str) -> str:
+        n, stamp = self.NULL, self.stamp
+        # History values are JSON numbers and plain strings: nothing in them needs escaping.
+        return "".join(
+            [
+                f"{r[0]}\t{r[1]}\t{n if r[2] is None else r[2]}\t{stamp(r[3])}\t{r[4]}\t{r[5]}"
+                f"\t{n if r[6] is None else r[6]}\t{n if r[7] is None else r[7]}"
+                f"\t{n if r[8] is None else r[8]}\t{'t' if r[9] else 'f'}{tail}\n"
+                for r in rows
+            ]
+        )
+
+
 class PostgresLoader:
-    """COPY into the three tables inside the caller's transaction."""
+    """COPY into the three tables inside the caller's transaction.
+
+    A writer thread streams one batch to the server while the next one is being made, so
+    Python and PostgreSQL each keep one core busy.
+    """
 
     def __init__(self, tables: Sequence[Table], *, rebuild: bool, freeze: bool) -> None:
         self.tables = tables
@@ -599,50 +691,82 @@ class PostgresLoader:
         self.freeze = freeze
         self.saved_indexes: list[str] = []
         self.saved_constraints: list[tuple[str, str, str]] = []
+        self.format = CopyText()
+        self.formatters = {
+            Ticket: self.format.tickets,
+            Comment: self.format.comments,
+            TicketChange: self.format.changes,
+        }
+        self.queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=6)
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
 
     def prepare(self) -> None:
         names = [t.name for t in self.tables]
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            if not self.rebuild:
-                return
-            cursor.execute(
-                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
-                " FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
-                [names],
-            )
-            self.saved_constraints = list(cursor.fetchall())
-            # Secondary indexes only: primary keys and unique constraints stay.
-            cursor.execute(
-                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
-                " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
-                " AND NOT i.indisprimary AND NOT i.indisunique",
-                [names],
-            )
-            indexes = cursor.fetchall()
-            self.saved_indexes = [definition for _name, definition in indexes]
-            for table, name, _definition in self.saved_constraints:
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            for name, _definition in indexes:
-                cursor.execute(f"DROP INDEX {name}")
+            if self.rebuild:
+                # Dropping a foreign key alters the referenced table too, which must have no
+                # deferred checks pending (the reset's deletions leave some).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+                    " FROM pg_constraint"
+                    " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+                    [names],
+                )
+                self.saved_constraints = list(cursor.fetchall())
+                # Secondary indexes only: primary keys and unique constraints stay.
+                cursor.execute(
+                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+                    " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
+                    " AND NOT i.indisprimary AND NOT i.indisunique",
+                    [names],
+                )
+                indexes = cursor.fetchall()
+                self.saved_indexes = [definition for _name, definition in indexes]
+                for table, name, _definition in self.saved_constraints:
+                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                for name, _definition in indexes:
+                    cursor.execute(f"DROP INDEX {name}")
+        self.thread = threading.Thread(target=self._stream, args=(connection.connection,))
+        self.thread.start()
+
+    def _stream(self, raw: Any) -> None:
+        """Runs the COPY statements handed over by `write`, in order, on the same connection."""
+        try:
+            with raw.cursor() as cursor:
+                while (item := self.queue.get()) is not None:
+                    sql, data = item
+                    with cursor.copy(sql) as copy:
+                        copy.write(data)
+        except BaseException as error:  # reported by write() or finish() in the main thread
+            self.error = error
+            while self.queue.get() is not None:
+                pass
 
     def write(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
+        if self.error is not None:
+            raise self.error
         if not rows:
             return
         columns = ", ".join(f'"{c}"' for c in table.columns)
         options = " WITH (FREEZE)" if self.freeze else ""
-        extra = table.extra
-        sql = f"COPY {table.name} ({columns}) FROM STDIN{options}"
-        with connection.cursor() as cursor, cursor.copy(sql) as copy:
-            write_row = copy.write_row
-            if extra:
-                for row in rows:
-                    write_row(row + extra)
-            else:
-                for row in rows:
-                    write_row(row)
+        tail = "".join(f"\t{CopyText.value(v)}" for v in table.extra)
+        data = self.formatters[table.model](rows, tail).encode()
+        self.queue.put((f"COPY {table.name} ({columns}) FROM STDIN{options}", data))
+
+    def stop(self) -> None:
+        """Waits for the writer; raises what it failed with."""
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            raise self.error
 
     def finish(self, report: Callable[[str], None]) -> None:
+        self.stop()
         with connection.cursor() as cursor:
             for definition in self.saved_indexes:
                 started = time.monotonic()
@@ -673,12 +797,21 @@ class SqliteLoader:
         adapt = connection.ops.adapt_datetimefield_value
         columns = ", ".join(f'"{c}"' for c in table.columns)
         marks = ", ".join(["%s"] * len(table.columns))
+        stamps = table.timestamps
         prepared = [
-            tuple(adapt(v) if isinstance(v, datetime.datetime) else v for v in row + table.extra)
+            tuple(
+                adapt(datetime.datetime.fromtimestamp(v, UTC))
+                if i in stamps and v is not None
+                else v
+                for i, v in enumerate(row + table.extra)
+            )
             for row in rows
         ]
         with connection.cursor() as cursor:
             cursor.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', prepared)
+
+    def stop(self) -> None:
+        pass
 
     def finish(self, report: Callable[[str], None]) -> None:
         pass
@@ -695,12 +828,13 @@ class Progress:
         self.total = total
         self.started = time.monotonic()
         self.last = 0.0
+        self.shown = -1
 
     def update(self, done: int, *, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self.last < 0.5:
+        if done == self.shown or (not force and now - self.last < 0.5):
             return
-        self.last = now
+        self.last, self.shown = now, done
         elapsed = max(now - self.started, 1e-6)
         rate = done / elapsed
         left = (self.total - done) / rate if rate else 0.0
@@ -739,7 +873,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--end",
             default=None,
-            help="last day of the two years the tickets span, ISO date (default: today, UTC)",
+            help=(
+                "ISO date the two years of tickets end at: everything happens before its "
+                "midnight, UTC (default: today)"
+            ),
         )
         parser.add_argument(
             "--reset",
@@ -804,31 +941,33 @@ class Command(BaseCommand):
                 )
             else:
                 loader = SqliteLoader(tables)
-            loader.prepare()
-
             first_ticket, next_comment, next_change = (self._next_id(t) for t in tables)
             generator = TicketGenerator(seed=options["seed"], end=end, people=people)
             progress = Progress(self.stdout, count)
             totals = {"comments": 0, "changes": 0}
-            for number, offset in enumerate(range(0, count, batch_size)):
-                size = min(batch_size, count - offset)
-                batch = generator.batch(
-                    number=number,
-                    first_ticket=first_ticket + offset,
-                    size=size,
-                    offset=offset,
-                    total=count,
-                    next_comment=next_comment,
-                    next_change=next_change,
-                )
-                next_comment += len(batch.comments)
-                next_change += len(batch.changes)
-                totals["comments"] += len(batch.comments)
-                totals["changes"] += len(batch.changes)
-                loader.write(ticket_table, batch.tickets)
-                loader.write(comment_table, batch.comments)
-                loader.write(change_table, batch.changes)
-                progress.update(offset + size)
+            loader.prepare()
+            try:
+                for number, offset in enumerate(range(0, count, batch_size)):
+                    size = min(batch_size, count - offset)
+                    batch = generator.batch(
+                        number=number,
+                        first_ticket=first_ticket + offset,
+                        size=size,
+                        offset=offset,
+                        total=count,
+                        next_comment=next_comment,
+                        next_change=next_change,
+                    )
+                    next_comment += len(batch.comments)
+                    next_change += len(batch.changes)
+                    totals["comments"] += len(batch.comments)
+                    totals["changes"] += len(batch.changes)
+                    loader.write(ticket_table, batch.tickets)
+                    loader.write(comment_table, batch.comments)
+                    loader.write(change_table, batch.changes)
+                    progress.update(offset + size)
+            finally:
+                loader.stop()
             progress.update(count, force=True)
             self.stdout.write("")
             loaded = time.monotonic()
@@ -847,6 +986,8 @@ class Command(BaseCommand):
     def _reset(self, tables: Sequence[Table], postgres: bool) -> None:
         if postgres:
             with connection.cursor() as cursor:
+                # Deferred foreign key checks from earlier writes would block the TRUNCATE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {', '.join(t.name for t in tables)} RESTART IDENTITY")
         else:
             for table in reversed(tables):
