@@ -10,6 +10,7 @@ export default mergeConfig(
       include: ['src/**/*.spec.ts'],
       root: fileURLToPath(new URL('./', import.meta.url)),
       restoreMocks: true,
+      testTimeout: 20_000,
       unstubGlobals: true,
       setupFiles: ['src/test/setup.ts'],
     },

@@ -1,74 +1,53 @@
 /**
- * Request and response shapes of the Service Desk API (issue 2), snake_case as on the wire.
- * Written by hand from the contract until the OpenAPI schema exists.
+ * Request and response shapes of the Service Desk API, taken from the server's OpenAPI schema
+ * (`npm run gen:types` writes `schema.d.ts` from `frontend/openapi.yaml`). Nothing here is written
+ * by hand except names, narrowing where the schema is looser than the server, and the option
+ * lists the UI needs at run time (checked against the schema's enums at compile time).
  */
+import type { components, operations } from './schema'
 
+type Schemas = components['schemas']
+type AssertTrue<T extends true> = T
+type SameMembers<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false
+
+export type TicketStatus = Schemas['TicketStatusEnum']
+export type TicketPriority = Schemas['TicketPriorityEnum']
+export type UserRole = Schemas['RoleEnum']
+
+/** Workflow order, as the status select and filter list them. */
 export const TICKET_STATUSES = ['new', 'in_progress', 'on_hold', 'resolved', 'closed'] as const
-export type TicketStatus = (typeof TICKET_STATUSES)[number]
-
+/** Severity order. */
 export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const
-export type TicketPriority = (typeof TICKET_PRIORITIES)[number]
 
-export interface Ticket {
-  id: number
-  title: string
-  description: string
-  status: TicketStatus
-  priority: TicketPriority
-  assignee: number | null
-  assignee_name: string | null
-  requester: number
-  requester_name: string
-  created_at: string
-  updated_at: string
-  resolved_at: string | null
-  version: number
-}
+/** Compile errors here mean the server's enums changed and the lists above must follow. */
+export type StatusListIsComplete = AssertTrue<SameMembers<TicketStatus, (typeof TICKET_STATUSES)[number]>>
+export type PriorityListIsComplete = AssertTrue<SameMembers<TicketPriority, (typeof TICKET_PRIORITIES)[number]>>
+
+/**
+ * A ticket as the server returns it. The schema marks fields with a model default as optional
+ * (it derives "required" from the writable side); the server always sends them.
+ */
+export type Ticket = Schemas['Ticket'] & Required<Pick<Schemas['Ticket'], 'description' | 'status' | 'priority' | 'assignee'>>
 
 /** Body of `POST /api/tickets`; requesters may send only title, description and priority. */
-export interface TicketCreate {
-  title: string
-  description?: string
-  priority?: TicketPriority
-  status?: TicketStatus
-  assignee?: number | null
-}
-
-/** Body of `PUT /api/tickets/{id}`: everything writable. */
-export interface TicketReplace {
-  title: string
-  description: string
-  priority: TicketPriority
-  status: TicketStatus
-  assignee: number | null
-}
-
+export type TicketCreate = Schemas['TicketRequest']
+/** Body of `PUT /api/tickets/{id}`. */
+export type TicketReplace = Schemas['TicketRequest']
 /** Body of `PATCH /api/tickets/{id}`: only the fields that change. */
-export type TicketPatch = Partial<TicketReplace>
+export type TicketPatch = Schemas['PatchedTicketRequest']
+
+export type TicketListQuery = NonNullable<operations['tickets_list']['parameters']['query']>
+export type TicketOrdering = NonNullable<TicketListQuery['ordering']>[number]
 
 export interface Paginated<T> {
   count: number
-  next: string | null
-  previous: string | null
+  next?: string | null
+  previous?: string | null
   results: T[]
 }
 
-export type UserRole = 'agent' | 'requester'
+export type PaginatedCheck = AssertTrue<Schemas['PaginatedTicketList'] extends Paginated<Schemas['Ticket']> ? true : false>
 
-export interface CurrentUser {
-  id: number
-  username: string
-  display_name: string
-  role: UserRole
-}
-
-export interface Agent {
-  id: number
-  username: string
-  display_name: string
-}
-
-export interface LoginRequest {
-  username: string
-  password: string
-}
+export type CurrentUser = Schemas['Me']
+export type Agent = Schemas['User']
+export type LoginRequest = Schemas['CredentialsRequest']

@@ -1,13 +1,18 @@
 import { computed } from 'vue'
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router'
 import type { TicketListParams } from '@/api/tickets'
-import { TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '@/api/types'
+import {
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type TicketOrdering,
+  type TicketPriority,
+  type TicketStatus,
+} from '@/api/types'
 
 export type AssigneeFilter = 'me' | 'none' | number | null
 
-export const ORDERING_FIELDS = ['id', 'title', 'status', 'priority', 'created_at', 'updated_at'] as const
-export type OrderingField = (typeof ORDERING_FIELDS)[number]
-export const DEFAULT_ORDERING = '-created_at'
+export const ORDERING_FIELDS = ['id', 'title', 'status', 'priority', 'created_at', 'updated_at'] as const satisfies readonly TicketOrdering[]
+export const DEFAULT_ORDERING: TicketOrdering = '-created_at'
 export const PAGE_SIZES = [10, 25, 50, 100] as const
 export const DEFAULT_PAGE_SIZE = 25
 

@@ -15,12 +15,15 @@ const dateTimeFormat = {
   long: { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' },
 } as const
 
+/** Dates as each locale writes them (`d(value, 'short')`). */
+export const DATETIME_FORMATS = { ru: dateTimeFormat, en: dateTimeFormat }
+
 export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   legacy: false,
   locale: 'ru',
   fallbackLocale: 'en',
   messages: {} as Record<AppLocale, MessageSchema>,
-  datetimeFormats: { ru: dateTimeFormat, en: dateTimeFormat },
+  datetimeFormats: DATETIME_FORMATS,
   numberFormats: { ru: { integer: { maximumFractionDigits: 0 } }, en: { integer: { maximumFractionDigits: 0 } } },
   missingWarn: import.meta.env.DEV,
   fallbackWarn: import.meta.env.DEV,

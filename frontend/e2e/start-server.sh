@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Starts the real Django server for the browser tests: builds the SPA when it is missing or older
+# than its sources, migrates the database named by DATABASE_URL, creates the test users, then runs
+# the development server in the foreground (Playwright stops it when the tests end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-../.venv/bin/python}
+port=${E2E_PORT:-8123}
+export DEBUG=true
+# Without a DATABASE_URL, use a throwaway SQLite file rather than the developer's own database.
+if [[ -z ${DATABASE_URL:-} ]]; then
+    mkdir -p node_modules/.e2e
+    rm -f node_modules/.e2e/db.sqlite3
+    export DATABASE_URL="sqlite:///$PWD/node_modules/.e2e/db.sqlite3"
+fi
+
+if [[ ! -f dist/index.html ]] || [[ -n $(find src index.html vite.config.ts package-lock.json -newer dist/index.html -type f -print -quit) ]]; then
+    echo "e2e: building the SPA (dist/ is missing or stale)"
+    npm run build
+fi
+
+"$python" ../manage.py migrate --noinput
+"$python" ../manage.py createcachetable
+password=${E2E_PASSWORD:-e2e-Secret-4821}
+"$python" ../manage.py ensure_user e2e_agent --password "$password" --agent --first-name Ольга --last-name Смирнова
+"$python" ../manage.py ensure_user e2e_requester --password "$password" --first-name Анна --last-name Петрова
+"$python" ../manage.py ensure_user e2e_other --password "$password" --first-name Иван --last-name Соколов
+
+exec "$python" ../manage.py runserver "127.0.0.1:$port" --noreload
