@@ -11,8 +11,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .filters import MAX_ID
 from .models import Comment, Ticket, TicketChange
+from .search import MAX_ID
 from .services import (
     VersionConflict,
     ticket_bulk_update,

@@ -6,7 +6,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from .models import Ticket
-
-MAX_ID = 2**63 - 1
+from .search import MAX_ID, search_condition
 
 
 class UserRefField(forms.CharField):
@@ -163,10 +162,4 @@ class TicketFilterSet(django_filters.FilterSet):
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         text = value.strip()
-        if not text:
-            return qs
-        match = Q(title__icontains=text) | Q(description__icontains=text)
-        number = text.lstrip("#")
-        if number.isdigit() and int(number) <= MAX_ID:
-            match |= Q(pk=int(number))
-        return qs.filter(match)
+        return qs.filter(search_condition(text)) if text else qs

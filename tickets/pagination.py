@@ -18,6 +18,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 EXACT_COUNT_LIMIT = 1000
+# Searches rank this many of the newest matches by relevance; later pages continue by date,
+# so ranking never reads every match of a common word.
+RANK_WINDOW = 100
 
 
 def bounded_count(queryset: QuerySet, limit: int) -> int:
@@ -67,7 +70,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self.number = self.get_page_number(request)
         self.size = self.get_page_size(request)
         offset = (self.number - 1) * self.size
-        rows = list(queryset[offset : offset + self.size + 1])
+        rows = self._rows(queryset, offset, self.size + 1, getattr(view, "search_rank", None))
         self.has_next = len(rows) > self.size
         rows = rows[: self.size]
         if self.has_next:
@@ -85,6 +88,24 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     ]
                 }
             )
+        return rows
+
+    def _rows(self, queryset: QuerySet, offset: int, limit: int, rank: Any) -> list[Any]:
+        if rank is None:
+            return list(queryset[offset : offset + limit])
+        window = list(queryset.values_list("pk", flat=True)[:RANK_WINDOW])
+        rows: list[Any] = []
+        if offset < len(window):
+            ordering = queryset.query.order_by or queryset.model._meta.ordering
+            ranked = (
+                queryset.filter(pk__in=window)
+                .annotate(search_rank=rank)
+                .order_by("-search_rank", *ordering)
+            )
+            rows = list(ranked[offset : offset + limit])
+        start, end = max(offset, RANK_WINDOW), offset + limit
+        if len(window) == RANK_WINDOW and end > start:
+            rows += list(queryset[start:end])
         return rows
 
     def _total(self, queryset: QuerySet, *, known_more_than: int) -> tuple[int, bool]:

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from .filters import TicketFilterSet
 from .models import AGENT_Q, Ticket, is_agent
 from .permissions import IsAgent
+from .search import search_rank
 from .serializers import (
     CommentSerializer,
     CredentialsSerializer,
@@ -123,6 +124,14 @@ class TicketViewSet(viewsets.ModelViewSet):
 
     def _conflict(self, conflict: VersionConflict) -> Response:
         return self._respond(conflict.current, status.HTTP_412_PRECONDITION_FAILED)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        text = request.query_params.get("search", "").strip()
+        # Searching without an explicit ordering puts the best matches first.
+        self.search_rank = (
+            search_rank(text) if text and "ordering" not in request.query_params else None
+        )
+        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._respond(self.get_object())

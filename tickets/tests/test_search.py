@@ -1,5 +1,8 @@
 """Search: case-insensitive substring in title or description, Cyrillic included, or an id."""
 
+import pytest
+from django.db import connection
+
 from .factories import make_ticket
 
 
@@ -68,3 +71,63 @@ def test_huge_number_search_does_not_fail(agent_client):
     make_ticket()
 
     assert found(agent_client, "9" * 40) == []
+
+
+def test_title_matches_rank_before_description_matches(agent_client):
+    in_title = make_ticket(title="Принтер не печатает")
+    make_ticket(title="Кабинет 12", description="там стоит принтер")
+    make_ticket(title="Ещё один", description="и тут принтер")
+
+    response = agent_client.get("/api/tickets", {"search": "принтер"})
+
+    assert response.json()["results"][0]["id"] == in_title.pk
+
+
+def test_explicit_ordering_wins_over_ranking(agent_client):
+    older = make_ticket(title="Принтер")
+    newer = make_ticket(title="Кабинет", description="принтер")
+
+    response = agent_client.get("/api/tickets", {"search": "принтер", "ordering": "-created_at"})
+
+    assert [t["id"] for t in response.json()["results"]] == [newer.pk, older.pk]
+
+
+def test_ranked_search_pages_hold_every_match_once(agent_client, settings, monkeypatch):
+    monkeypatch.setattr("tickets.pagination.RANK_WINDOW", 4)
+    tickets = [
+        make_ticket(title="Принтер" if i % 3 == 0 else "Сканер", description="принтер")
+        for i in range(11)
+    ]
+
+    seen = []
+    for page in (1, 2, 3, 4):
+        body = agent_client.get(
+            "/api/tickets", {"search": "принтер", "page_size": 3, "page": page}
+        ).json()
+        seen += [t["id"] for t in body["results"]]
+
+    assert sorted(seen) == sorted(t.pk for t in tickets)
+    assert body["next"] is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="word forms need PostgreSQL")
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Принтер не печатает", "принтеры"),
+        ("Не работают принтеры", "принтер"),
+        ("Printer is jammed", "printers"),
+        ("Two printers are offline", "printer"),
+    ],
+)
+def test_search_finds_word_forms(agent_client, text, query):
+    ticket = make_ticket(title=text)
+
+    assert found(agent_client, query) == [ticket.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="word forms need PostgreSQL")
+def test_word_forms_are_found_in_descriptions_too(agent_client):
+    ticket = make_ticket(title="Офис", description="Сломались мониторы в переговорной")
+
+    assert found(agent_client, "монитор") == [ticket.pk]
