@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import dockerfile
 import pytest
 import yaml
 from conftest import CHART, REPO
@@ -15,6 +16,7 @@ from conftest import CHART, REPO
 import helm
 
 CI_VALUES = sorted((CHART / "ci").glob("*-values.yaml"))
+IMAGE_COMMAND = dockerfile.parse(REPO / "Dockerfile")[-1].all("CMD")[-1].exec_form()
 # The oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and the newest schemas.
 KUBERNETES_VERSIONS = ["1.25.0", "1.37.0"]
 
@@ -206,7 +208,7 @@ def test_web_pods_probe_health_endpoints_and_run_hardened(
         assert pod["securityContext"]["runAsNonRoot"] is True
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
         assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
-        assert container["command"][:3] == ["gunicorn", "--config", "config/gunicorn.conf.py"]
+        assert container["command"] == IMAGE_COMMAND
 
 
 def test_probes_name_an_allowed_host(rendered: dict[str, list[dict[str, Any]]]) -> None:
