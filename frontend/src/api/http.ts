@@ -18,6 +18,8 @@ export interface RequestOptions {
   body?: unknown
   /** Sent as `If-Match` so the server can refuse a write based on a stale version. */
   ifMatch?: string | null
+  /** Extra request headers (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>
   signal?: AbortSignal
   /** False for the calls that decide about the session themselves (login, me). */
   authRedirect?: boolean
@@ -140,7 +142,7 @@ export function buildUrl(path: string, query?: QueryParams): string {
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
   const method = options.method ?? 'GET'
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' }
   const language = languageProvider?.()
   if (language) headers['Accept-Language'] = language
   if (options.body !== undefined) headers['Content-Type'] = 'application/json'

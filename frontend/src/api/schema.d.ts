@@ -259,10 +259,10 @@ export interface components {
     schemas: {
         /**
          * @description * `created` - создано
-         *     * `changed` - changed
-         *     * `commented` - commented
-         *     * `deleted` - deleted
-         *     * `restored` - restored
+         *     * `changed` - изменено
+         *     * `commented` - прокомментировано
+         *     * `deleted` - удалено
+         *     * `restored` - восстановлено
          * @enum {string}
          */
         ActionEnum: "created" | "changed" | "commented" | "deleted" | "restored";
@@ -271,10 +271,11 @@ export interface components {
             readonly id: number;
             /** Обращение */
             readonly ticket: number;
+            /** Автор */
             readonly author: number;
             readonly author_name: string;
             /**
-             * Time
+             * Время
              * Format: date-time
              */
             readonly created_at: string;
@@ -305,7 +306,10 @@ export interface components {
             readonly role: components["schemas"]["RoleEnum"];
         };
         PaginatedCommentList: {
-            /** @example 123 */
+            /**
+             * @description Total number of results. Exact when `count_exact` is true; for large results (over 1000) on PostgreSQL, the query planner's estimate instead, so a list never counts a whole large table.
+             * @example 123
+             */
             count: number;
             /**
              * Format: uri
@@ -318,9 +322,14 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Comment"][];
+            /** @description Whether `count` is exact or an estimate. */
+            count_exact: boolean;
         };
         PaginatedTicketChangeList: {
-            /** @example 123 */
+            /**
+             * @description Total number of results. Exact when `count_exact` is true; for large results (over 1000) on PostgreSQL, the query planner's estimate instead, so a list never counts a whole large table.
+             * @example 123
+             */
             count: number;
             /**
              * Format: uri
@@ -333,9 +342,14 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["TicketChange"][];
+            /** @description Whether `count` is exact or an estimate. */
+            count_exact: boolean;
         };
         PaginatedTicketList: {
-            /** @example 123 */
+            /**
+             * @description Total number of results. Exact when `count_exact` is true; for large results (over 1000) on PostgreSQL, the query planner's estimate instead, so a list never counts a whole large table.
+             * @example 123
+             */
             count: number;
             /**
              * Format: uri
@@ -348,9 +362,14 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Ticket"][];
+            /** @description Whether `count` is exact or an estimate. */
+            count_exact: boolean;
         };
         PaginatedUserList: {
-            /** @example 123 */
+            /**
+             * @description Total number of results. Exact when `count_exact` is true; for large results (over 1000) on PostgreSQL, the query planner's estimate instead, so a list never counts a whole large table.
+             * @example 123
+             */
             count: number;
             /**
              * Format: uri
@@ -363,6 +382,8 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["User"][];
+            /** @description Whether `count` is exact or an estimate. */
+            count_exact: boolean;
         };
         /** @description A ticket as the API reads and writes it; user references are ids with display names. */
         PatchedTicketRequest: {
@@ -411,20 +432,29 @@ export interface components {
         TicketChange: {
             readonly id: number;
             /**
-             * Time
+             * Время
              * Format: date-time
              */
             readonly created_at: string;
+            /** Автор изменения */
             readonly actor: number | null;
             readonly actor_name: string | null;
+            /** Действие */
             readonly action: components["schemas"]["ActionEnum"];
+            /** Поле */
             readonly field: string;
+            /** Старое значение */
             readonly old_value: unknown;
+            /** Новое значение */
             readonly new_value: unknown;
             readonly old_label: string | null;
             readonly new_label: string | null;
+            /** Комментарий */
             readonly comment: number | null;
-            /** @description Shown to agents only. */
+            /**
+             * Внутренний
+             * @description Видно только агентам.
+             */
             readonly internal: boolean;
         };
         /**
@@ -583,7 +613,10 @@ export interface operations {
     ticket_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a create safe to retry: for 24 hours the same key and body return the first response instead of creating again; the same key with another body is a 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -673,7 +706,10 @@ export interface operations {
     tickets_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a create safe to retry: for 24 hours the same key and body return the first response instead of creating again; the same key with another body is a 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

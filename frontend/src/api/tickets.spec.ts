@@ -138,6 +138,16 @@ describe('createTicket', () => {
     expect(result.ticket).toEqual(ticket)
   })
 
+  it('sends the Idempotency-Key when given one', async () => {
+    const fetchMock = stubFetch(jsonResponse(makeTicket(), { status: 201 }), jsonResponse(makeTicket(), { status: 201 }))
+
+    await createTicket({ title: 'T' }, { idempotencyKey: 'key-1' })
+    await createTicket({ title: 'T' })
+
+    expect(recorded(fetchMock, 0).headers['idempotency-key']).toBe('key-1')
+    expect(recorded(fetchMock, 1).headers['idempotency-key']).toBeUndefined()
+  })
+
   it('maps 400 to ValidationError with the field messages', async () => {
     stubFetch(jsonResponse({ title: ['This field may not be blank.'] }, { status: 400 }))
 

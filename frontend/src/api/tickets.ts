@@ -49,8 +49,19 @@ export async function getTicket(id: number, options: { signal?: AbortSignal } = 
   return { ticket: data, etag }
 }
 
-export async function createTicket(payload: TicketCreate): Promise<VersionedTicket> {
-  const { data, etag } = await request<Ticket>('/tickets', { method: 'POST', body: payload })
+/**
+ * Files a ticket. With an `idempotencyKey`, a retry after a lost answer returns the ticket the
+ * first attempt created instead of filing it twice (the same key with another body is a 422).
+ */
+export async function createTicket(
+  payload: TicketCreate,
+  options: { idempotencyKey?: string } = {},
+): Promise<VersionedTicket> {
+  const { data, etag } = await request<Ticket>('/tickets', {
+    method: 'POST',
+    body: payload,
+    headers: options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : undefined,
+  })
   return { ticket: data, etag }
 }
 

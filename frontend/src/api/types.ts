@@ -40,7 +40,9 @@ export type TicketListQuery = NonNullable<operations['tickets_list']['parameters
 export type TicketOrdering = NonNullable<TicketListQuery['ordering']>[number]
 
 export interface Paginated<T> {
+  /** Exact when `count_exact` is true, otherwise the database's estimate (large results). */
   count: number
+  count_exact?: boolean
   next?: string | null
   previous?: string | null
   results: T[]

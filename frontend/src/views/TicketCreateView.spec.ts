@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import { ValidationError } from '@/api/http'
+import { NetworkError, ValidationError } from '@/api/http'
 import { createTicket } from '@/api/tickets'
 import { mountApp, REQUESTER } from '@/test/app'
 import { makeTicket } from '@/test/tickets'
@@ -33,7 +33,10 @@ describe('TicketCreateView', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
 
-    expect(createMock).toHaveBeenCalledWith({ title: 'Принтер не печатает', description: 'Третий этаж', priority: 'medium' })
+    expect(createMock).toHaveBeenCalledWith(
+      { title: 'Принтер не печатает', description: 'Третий этаж', priority: 'medium' },
+      { idempotencyKey: expect.any(String) },
+    )
     expect(wrapper.get('#ticket-title-error').text()).toBe('Ticket with this title already exists.')
     expect((wrapper.get('#ticket-title').element as HTMLInputElement).value).toBe('Принтер не печатает')
     expect((wrapper.get('#ticket-description').element as HTMLTextAreaElement).value).toBe('Третий этаж')
@@ -48,5 +51,24 @@ describe('TicketCreateView', () => {
     await wrapper.get('form').trigger('submit')
 
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/tickets/42'))
+  })
+
+  it('retries an unanswered create with the same idempotency key, and a changed form with a new one', async () => {
+    createMock.mockRejectedValue(new NetworkError(new TypeError('Failed to fetch')))
+    ;({ wrapper } = await mountApp('/tickets/new', REQUESTER))
+
+    await wrapper.get('#ticket-title').setValue('Принтер')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    await wrapper.get('#ticket-title').setValue('Принтер на третьем этаже')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+
+    const keys = createMock.mock.calls.map(([, options]) => options?.idempotencyKey)
+    expect(keys[0]).toBe(keys[1])
+    expect(keys[2]).not.toBe(keys[0])
+    expect(wrapper.get('[role="alert"]').text()).toContain('The server cannot be reached.')
   })
 })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import { NetworkError } from '@/api/http'
+import { NetworkError, ValidationError } from '@/api/http'
 import { listTickets } from '@/api/tickets'
 import { AGENT, mountApp, REQUESTER } from '@/test/app'
 import { makePage, makeTicket } from '@/test/tickets'
@@ -152,5 +152,23 @@ describe('TicketListView', () => {
     expect(wrapper.find('[aria-label="Status of ticket 7"]').exists()).toBe(false)
     expect(wrapper.find('[aria-label="Delete ticket 7"]').exists()).toBe(false)
     expect(wrapper.find('#filter-assignee-label').exists()).toBe(false)
+  })
+
+  it('falls back to the first page when the page no longer exists', async () => {
+    listMock.mockRejectedValueOnce(new ValidationError({ page: ['There is no page 9: the last page is 1.'] }))
+    let router
+    ;({ wrapper, router } = await mountApp('/?status=new&page=9'))
+
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/?status=new'))
+    await flushPromises()
+    expect(lastParams()).toMatchObject({ page: 1, status: ['new'] })
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+  })
+
+  it('says when the total is an estimate', async () => {
+    listMock.mockResolvedValue({ ...makePage([makeTicket()], 125000), count_exact: false })
+    ;({ wrapper } = await mountApp('/'))
+
+    expect(wrapper.text()).toContain('Tickets found: about 125,000')
   })
 })
