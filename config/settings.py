@@ -136,6 +136,14 @@ else:
         }
     }
 
+AUTHENTICATION_BACKENDS = ["tickets.authentication.CachedModelBackend"]
+# Sessions are read from the shared cache when there is one (written through to the database).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -178,7 +186,7 @@ WHITENOISE_IMMUTABLE_FILE_TEST = _is_immutable_file
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns "not logged in" into 401, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "tickets.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -11,6 +11,8 @@ from .factories import make_agent, make_user
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Query counts in tests should count the app's queries, not the database cache's.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # No collectstatic in unit tests: serve static names as they are.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -19,7 +21,7 @@ def _test_settings(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(db: Any) -> Iterator[None]:
+def _fresh_cache(db: Any, _test_settings: None) -> Iterator[None]:
     """Throttle counters live in the cache: every test starts from zero."""
     cache.clear()
     yield
