@@ -1,0 +1,515 @@
+"""Load benchmark: the service under production gunicorn settings against a raw WSGI baseline.
+
+Run it through `bench/run` (which installs what it needs); see bench/README.md.
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+DEFAULT_URL = "postgres://bench:bench@127.0.0.1:5432/servicedesk_bench"
+SERVICE_PORT, RAW_PORT = 8101, 8102
+PASSWORD = "seed-password-2026"  # seed_tickets' default
+AGENT, REQUESTER = "agent001", "user0100"
+SEARCH = "принтер"
+
+
+@dataclass
+class Scenario:
+    name: str
+    method: str
+    path: str  # a {id} in it is replaced by varied ticket ids
+    role: str = "agent"
+    body: str | None = None  # Lua expression for the body
+
+
+SCENARIOS = [
+    Scenario("list", "GET", "/api/tickets"),
+    Scenario(
+        "filtered",
+        "GET",
+        "/api/tickets?status=new&status=in_progress&priority=high&ordering=-priority",
+    ),
+    Scenario("search", "GET", f"/api/tickets?search={quote(SEARCH)}"),
+    Scenario("retrieve", "GET", "/api/tickets/{id}"),
+    Scenario(
+        "create",
+        "POST",
+        "/api/tickets",
+        role="requester",
+        body=(
+            '\'{"title": "Принтер в кабинете \' .. (300 + i % 600) .. \' не печатает", '
+            '"description": "Печатает пустые листы, перезагрузка не помогла. Run \' .. nonce '
+            '.. \'.", "priority": "high"}\''
+        ),
+    ),
+    Scenario(
+        "update",
+        "PATCH",
+        "/api/tickets/{id}",
+        body=(
+            "'{\"description\": \"Обновлено: прогон ' .. nonce .. '-' .. tid .. '-' .. i .. '\"}'"
+        ),
+    ),
+    Scenario("list (requester)", "GET", "/api/tickets", role="requester"),
+]
+
+
+class Output:
+    """Prints and keeps every line for the results file."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str = "") -> None:
+        print(line, flush=True)
+        self.lines.append(line)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+
+
+out = Output()
+
+
+def database_urls(base: str, count: int) -> tuple[str, str, str]:
+    """(URL of the benchmark database, its name, URL of the server's `postgres` database)."""
+    parts = urlsplit(base)
+    name = f"{parts.path.lstrip('/') or 'servicedesk_bench'}_{count}"
+    return (
+        urlunsplit(parts._replace(path=f"/{name}")),
+        name,
+        urlunsplit(parts._replace(path="/postgres")),
+    )
+
+
+def ensure_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        out(f"Creating database {name}")
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict[str, str], *args: str, stream: bool = False) -> str:
+    command = [str(PYTHON), "manage.py", *args]
+    if not stream:
+        return subprocess.run(
+            command, cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        ).stdout
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        last = line.split("\r")[-1].rstrip("\n")
+        if last.startswith(("Seeded", "  rebuilt")):
+            lines.append(last)  # printed by the caller
+            sys.stdout.write(line[: len(line) - len(last) - 1] + "\n" if "\r" in line else "")
+        else:
+            sys.stdout.write(line)  # the progress bar, rewriting its own line
+    if process.wait():
+        raise SystemExit(f"manage.py {' '.join(args)} failed")
+    return "\n".join(lines)
+
+
+def prepare_database(env: dict[str, str], url: str, count: int, reseed: bool) -> None:
+    manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
+    with psycopg.connect(url) as conn:
+        have = conn.execute("SELECT count(*) FROM tickets_ticket").fetchone()[0]
+    if have >= count and not reseed:
+        out(f"Reusing {have:,} tickets (>= {count:,} requested).")
+        return
+    out(f"Seeding {count:,} tickets (the database has {have:,}) ...")
+    started = time.monotonic()
+    summary = manage(env, "seed_tickets", "--count", str(count), "--reset", stream=True)
+    out(f"Seed: {time.monotonic() - started:.1f} s wall, including process start")
+    for line in summary.splitlines():
+        if line.startswith(("Seeded", "  rebuilt")):
+            out(f"  {line.strip()}")
+
+
+def sample_ids(url: str, size: int = 2000) -> list[int]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT id FROM tickets_ticket TABLESAMPLE SYSTEM (2) REPEATABLE (7)"
+            " WHERE deleted_at IS NULL LIMIT %s",
+            [size],
+        ).fetchall()
+        if len(rows) < size:
+            rows = conn.execute(
+                "SELECT id FROM tickets_ticket WHERE deleted_at IS NULL ORDER BY random() LIMIT %s",
+                [size],
+            ).fetchall()
+    return [r[0] for r in rows]
+
+
+class Server:
+    """One gunicorn, started with the production config file and stopped at the end."""
+
+    def __init__(self, name: str, app: str, port: int, env: dict[str, str], log: TextIO) -> None:
+        self.name, self.port = name, port
+        command = [
+            str(PYTHON),
+            "-m",
+            "gunicorn",
+            "--config",
+            str(ROOT / "config" / "gunicorn.conf.py"),
+            *(["--pythonpath", str(BENCH)] if app.startswith("raw_app") else []),
+            app,
+        ]
+        server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited with {self.process.returncode}")
+            with contextlib.suppress(OSError):
+                status, _ = http("GET", f"http://127.0.0.1:{self.port}/healthz")
+                if status == 200:
+                    return
+            time.sleep(0.2)
+        raise SystemExit(f"{self.name} did not answer /healthz within {timeout} s")
+
+    def workers(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(fields[1]) == self.process.pid:
+                        pids.append(int(entry.name))
+        return pids
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def memory_kib(pid: int, field: str) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    return 0
+
+
+class RssSampler(threading.Thread):
+    """Highest resident size any worker of a server reached, sampled twice a second."""
+
+    def __init__(self, server: Server) -> None:
+        super().__init__(daemon=True)
+        self.server, self.peak, self.stopped = server, 0, threading.Event()
+        self.pids: set[int] = set()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            for pid in self.server.workers():
+                self.pids.add(pid)
+                self.peak = max(self.peak, memory_kib(pid, "VmRSS"))
+
+
+def http(
+    method: str, url: str, body: dict[str, Any] | None = None, token: str | None = None
+) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Token {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        raw, status = error.read(), error.code
+    try:
+        return status, json.loads(raw) if raw else None
+    except ValueError:
+        return status, raw
+
+
+def token_for(username: str) -> str:
+    status, body = http(
+        "POST",
+        f"http://127.0.0.1:{SERVICE_PORT}/api/auth/token",
+        {"username": username, "password": PASSWORD},
+    )
+    if status != 200:
+        raise SystemExit(f"POST /api/auth/token for {username}: {status} {body}")
+    return body["token"]
+
+
+def lua_script(scenario: Scenario, token: str, ids: list[int], nonce: str) -> str:
+    method = scenario.method
+    path = scenario.path.replace("{id}", "' .. ids[(i % #ids) + 1] .. '")
+    body = scenario.body or "nil"
+    return f"""
+local ids = {{{", ".join(map(str, ids))}}}
+local nonce = "{nonce}"
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+end
+function init(args)
+  i = (tid or 1) * 7919
+end
+wrk.headers["Authorization"] = "Token {token}"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Content-Type"] = "application/json"
+function request()
+  i = i + 1
+  return wrk.format("{method}", '{path}', nil, {body})
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {{"requests": %d, "duration_us": %d, "p50_us": %.0f, "p99_us": %.0f, '
+    .. '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def run_wrk(port: int, script: Path, seconds: float, connections: int) -> dict[str, Any]:
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH "))
+    stats = json.loads(line[6:])
+    stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    stats["errors"] = sum(stats[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return stats
+
+
+def normalised(body: Any) -> Any:
+    """A response without what legitimately differs between the two servers (ports)."""
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False)
+    for port in (RAW_PORT, SERVICE_PORT):
+        text = text.replace(f":{port}/", ":PORT/")
+    return json.loads(text)
+
+
+def compare_responses(tokens: dict[str, str], ids: list[int]) -> None:
+    """The baseline must serve what the service serves, or the ratio means nothing."""
+    out("Same answers from both servers (GET scenarios, first request):")
+    for scenario in SCENARIOS:
+        if scenario.method != "GET":
+            continue
+        path = scenario.path.replace("{id}", str(ids[0]))
+        answers = [
+            http("GET", f"http://127.0.0.1:{port}{path}", token=tokens[scenario.role])
+            for port in (SERVICE_PORT, RAW_PORT)
+        ]
+        same = answers[0][0] == answers[1][0] and normalised(answers[0][1]) == normalised(
+            answers[1][1]
+        )
+        detail = "" if same else f"  service {answers[0]!r:.300}\n      raw {answers[1]!r:.300}"
+        out(f"  {scenario.name:<18} {'identical' if same else 'DIFFERENT'}{detail}")
+
+
+def table(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    head = (
+        f"{'scenario':<18} | {'service req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'err':>5} |"
+        f" {'raw req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'err':>5} | {'ratio':>5}"
+    )
+    lines = [head, "-" * len(head)]
+    for name, pair in results.items():
+        s, r = pair["service"], pair["raw"]
+        lines.append(
+            f"{name:<18} | {s['rps']:>13.0f} {s['p50_us'] / 1000:>7.1f} {s['p99_us'] / 1000:>7.1f}"
+            f" {s['errors']:>5} | {r['rps']:>9.0f} {r['p50_us'] / 1000:>7.1f}"
+            f" {r['p99_us'] / 1000:>7.1f} {r['errors']:>5} | {s['rps'] / r['rps']:>5.2f}"
+        )
+    return lines
+
+
+def environment_lines(url: str) -> Iterator[str]:
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    yield f"commit: {commit}{' (plus uncommitted changes)' if dirty else ''}"
+    yield f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start"
+    with psycopg.connect(url) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        yield f"PostgreSQL {version}, database {size.fetchone()[0]}"
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM tickets_ticket),"
+            " (SELECT count(*) FROM tickets_ticketchange), (SELECT count(*) FROM tickets_comment)"
+        ).fetchone()
+        yield f"rows: {counts[0]:,} tickets, {counts[1]:,} history entries, {counts[2]:,} comments"
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    yield f"load generator: {(wrk.stdout or wrk.stderr).splitlines()[0].split(' Copyright')[0]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=1_000_000, help="tickets (default 1M)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up before each")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 20k tickets, 3 s each")
+    parser.add_argument("--reseed", action="store_true", help="seed even if the data are there")
+    parser.add_argument("--no-explain", action="store_true", help="skip the EXPLAIN ANALYZE part")
+    parser.add_argument(
+        "--only", action="append", help="run only these scenarios (repeatable, by name)"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.count, args.duration, args.warmup = 20_000, 3.0, 1.0
+
+    base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    url, name, admin_url = database_urls(base, args.count)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    results_file = BENCH / "results" / f"{stamp}.txt"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PYTHONUNBUFFERED": "1",
+    }
+    out(f"Service Desk benchmark, {stamp}: {args.count:,} tickets, {args.connections} connections")
+    out(f"database: {name}")
+    ensure_database(admin_url, name)
+    prepare_database(env, url, args.count, args.reseed)
+    for line in environment_lines(url):
+        out(line)
+    ids = sample_ids(url)
+    scenarios = [s for s in SCENARIOS if not args.only or s.name in args.only]
+
+    workdir = Path(tempfile.mkdtemp(prefix="servicedesk-bench-"))
+    service_log = (workdir / "service.log").open("w")
+    raw_log = (workdir / "raw.log").open("w")
+    service = Server("service", "config.wsgi:application", SERVICE_PORT, env, service_log)
+    raw = Server("raw", "raw_app:application", RAW_PORT, env, raw_log)
+    sampler = RssSampler(service)
+    try:
+        service.wait_ready()
+        raw.wait_ready()
+        tokens = {"agent": token_for(AGENT), "requester": token_for(REQUESTER)}
+        out(f"clients: agent {AGENT}, requester {REQUESTER}, token authentication")
+        compare_responses(tokens, ids)
+        out(
+            f"wrk: 2 threads, {args.connections} connections, {args.warmup:g} s warm-up then "
+            f"{args.duration:g} s per measurement; service and raw alternate per scenario"
+        )
+        out()
+        sampler.start()
+        nonce = stamp.replace("-", "")
+        results: dict[str, dict[str, dict[str, Any]]] = {}
+        for number, scenario in enumerate(scenarios):
+            script = workdir / f"scenario{number}.lua"
+            script.write_text(lua_script(scenario, tokens[scenario.role], ids, nonce))
+            order = [("service", SERVICE_PORT), ("raw", RAW_PORT)]
+            if number % 2:
+                order.reverse()
+            results[scenario.name] = {}
+            for target, port in order:
+                run_wrk(port, script, args.warmup, args.connections)
+                stats = run_wrk(port, script, args.duration, args.connections)
+                results[scenario.name][target] = stats
+                out(
+                    f"  {scenario.name:<18} {target:<8} {stats['rps']:8.0f} req/s"
+                    f"  p50 {stats['p50_us'] / 1000:6.1f} ms  p99 {stats['p99_us'] / 1000:6.1f} ms"
+                    f"  errors {stats['errors']}"
+                )
+        sampler.stopped.set()
+        out()
+        for line in table(results):
+            out(line)
+        out()
+        workers = service.workers()
+        hwm = max((memory_kib(pid, "VmHWM") for pid in workers), default=0)
+        out(
+            f"service worker memory: peak RSS {sampler.peak / 1024:.0f} MiB over the run "
+            f"(sampled, {len(sampler.pids)} worker processes seen: gunicorn recycles them "
+            f"after max_requests), VmHWM of the current workers {hwm / 1024:.0f} MiB"
+        )
+        raw_hwm = max((memory_kib(pid, "VmHWM") for pid in raw.workers()), default=0)
+        out(f"raw worker memory: VmHWM {raw_hwm / 1024:.0f} MiB")
+    finally:
+        sampler.stopped.set()
+        service.stop()
+        raw.stop()
+        service_log.close()
+        raw_log.close()
+
+    if not args.no_explain:
+        out()
+        out("EXPLAIN ANALYZE of the SQL the service issues for each scenario:")
+        explained = subprocess.run(
+            [str(PYTHON), str(BENCH / "explain.py"), str(ids[0]), AGENT, REQUESTER],
+            cwd=ROOT,
+            env={**env, "ALLOWED_HOSTS": "testserver"},
+            capture_output=True,
+            text=True,
+        )
+        for line in (explained.stdout + explained.stderr).splitlines():
+            out(line)
+    out()
+    out(f"Saved to {results_file.relative_to(ROOT)}")
+    out.save(results_file)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

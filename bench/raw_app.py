@@ -1,0 +1,397 @@
+"""The raw baseline: the ticket API's benchmarked requests with no framework at all.
+
+A plain WSGI callable, psycopg 3 (one connection per worker, autocommit, server-side
+prepared statements) and orjson. It answers the same requests as the service with the same JSON
+(same fields, page size, count rule, search matching and ranking, history rows written), so
+`service / raw` measures what the framework and the service's own code cost on top of the
+database. bench/run checks that both answer alike before measuring.
+
+Covered: token authentication (cached per worker), `GET /api/tickets` with `status`,
+`priority`, `search`, `ordering`, `page`, `page_size`; `GET /api/tickets/{id}`;
+`POST /api/tickets`; `PATCH /api/tickets/{id}` of title and description. Anything else is 404.
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import orjson
+import psycopg
+
+DATABASE_URL = os.environ["DATABASE_URL"]
+PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
+EXACT_COUNT_LIMIT, RANK_WINDOW = 1000, 100
+MAX_ID = 2**63 - 1
+
+COLUMNS = """
+    t.id, t.title, t.description, t.status, t.priority, t.assignee_id,
+    CASE WHEN a.id IS NULL THEN NULL
+         ELSE COALESCE(NULLIF(TRIM(a.first_name || ' ' || a.last_name), ''), a.username) END,
+    t.requester_id,
+    COALESCE(NULLIF(TRIM(r.first_name || ' ' || r.last_name), ''), r.username),
+    t.created_at, t.updated_at, t.resolved_at, t.version
+"""
+JOINS = """
+    LEFT JOIN auth_user a ON a.id = t.assignee_id
+    JOIN auth_user r ON r.id = t.requester_id
+"""
+KEYS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "assignee",
+    "assignee_name",
+    "requester",
+    "requester_name",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "version",
+)
+ORDER_COLUMNS = {
+    "id": "t.id",
+    "title": "t.title",
+    "status": "t.status_rank",
+    "priority": "t.priority_rank",
+    "created_at": "t.created_at",
+    "updated_at": "t.updated_at",
+}
+TICKET_PATH = re.compile(r"^/api/tickets/?$")
+DETAIL_PATH = re.compile(r"^/api/tickets/(\d{1,18})/?$")
+TSQUERY = "websearch_to_tsquery('russian'::regconfig, %s)"
+JSON_OPTIONS = orjson.OPT_UTC_Z
+
+Response = tuple[str, list[tuple[str, str]], bytes]
+
+
+class HttpError(Exception):
+    def __init__(self, status: str, detail: Any) -> None:
+        super().__init__(status)
+        self.status, self.body = status, detail if isinstance(detail, dict) else {"detail": detail}
+
+
+class Database:
+    """This worker's one connection, opened after the fork and reopened if it breaks."""
+
+    def __init__(self) -> None:
+        self.connection: psycopg.Connection | None = None
+        self.tokens: dict[str, tuple[int, bool]] = {}
+        self.has_search_vector = False
+
+    def get(self) -> psycopg.Connection:
+        if self.connection is None or self.connection.closed:
+            self.connection = psycopg.connect(DATABASE_URL, autocommit=True)
+            self.connection.execute("SET TIME ZONE 'UTC'")
+            self.has_search_vector = bool(
+                self.connection.execute(
+                    "SELECT 1 FROM information_schema.columns"
+                    " WHERE table_name = 'tickets_ticket' AND column_name = 'search_vector'"
+                ).fetchone()
+            )
+        return self.connection
+
+    def user(self, authorization: str) -> tuple[int, bool]:
+        """(user id, is agent) for a token; cached, since tokens never change owner."""
+        scheme, _, key = authorization.partition(" ")
+        if scheme != "Token" or not key:
+            raise HttpError("401 Unauthorized", "Authentication credentials were not provided.")
+        cached = self.tokens.get(key)
+        if cached is None:
+            row = (
+                self.get()
+                .execute(
+                    "SELECT u.id, u.is_staff OR u.is_superuser FROM authtoken_token k"
+                    " JOIN auth_user u ON u.id = k.user_id WHERE k.key = %s AND u.is_active",
+                    [key],
+                )
+                .fetchone()
+            )
+            if row is None:
+                raise HttpError("401 Unauthorized", "Invalid token.")
+            cached = self.tokens[key] = (row[0], row[1])
+        return cached
+
+
+db = Database()
+
+
+def ticket(row: tuple[Any, ...]) -> dict[str, Any]:
+    return dict(zip(KEYS, row, strict=True))
+
+
+def like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def visible(user: tuple[int, bool]) -> tuple[list[str], list[Any]]:
+    where, args = ["t.deleted_at IS NULL"], []
+    if not user[1]:
+        where.append("t.requester_id = %s")
+        args.append(user[0])
+    return where, args
+
+
+def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    where, args = visible(user)
+    for name in ("status", "priority"):
+        if query.get(name):
+            where.append(f"t.{name} = ANY(%s)")
+            args.append(query[name])
+    text = query.get("search", [""])[-1].strip()
+    number = text.lstrip("#")
+    numeric = number.isdigit() and int(number) <= MAX_ID
+    if text:
+        match = ["t.title ILIKE %s ESCAPE '\\'", "t.description ILIKE %s ESCAPE '\\'"]
+        args += [like(text), like(text)]
+        if db.has_search_vector:
+            match.append(f"t.search_vector @@ {TSQUERY}")
+            args.append(text)
+        if numeric:
+            match.append("t.id = %s")
+            args.append(int(number))
+        where.append(f"({' OR '.join(match)})")
+    order = []
+    for term in ",".join(query.get("ordering", [])).split(","):
+        if term.strip().lstrip("-") in ORDER_COLUMNS:
+            column = ORDER_COLUMNS[term.strip().lstrip("-")]
+            order.append(f"{column} DESC" if term.strip().startswith("-") else column)
+    if order and not any(o.startswith("t.id") for o in order):
+        order.append("t.id DESC" if order[-1].endswith("DESC") else "t.id")
+    ordering = ", ".join(order) or "t.created_at DESC, t.id DESC"
+    try:
+        page = int(query.get("page", ["1"])[-1])
+        size = min(int(query.get("page_size", [str(PAGE_SIZE)])[-1]), MAX_PAGE_SIZE)
+        assert page >= 1 and size >= 1
+    except (ValueError, AssertionError):
+        raise HttpError("400 Bad Request", {"page": ["Enter a whole number from 1."]}) from None
+
+    conn = db.get()
+    condition = " AND ".join(where)
+    offset, limit = (page - 1) * size, size + 1
+    if text and "ordering" not in query:
+        # Like the service: the newest RANK_WINDOW matches ranked by relevance, then by date.
+        window = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT t.id FROM tickets_ticket t WHERE {condition}"
+                f" ORDER BY t.created_at DESC, t.id DESC LIMIT {RANK_WINDOW}",
+                args,
+            )
+        ]
+        rows = []
+        if offset < len(window):
+            rank = "CASE WHEN t.title ILIKE %s ESCAPE '\\' THEN 10.0 ELSE 0.0 END"
+            rank_args: list[Any] = [like(text)]
+            if numeric:
+                rank = f"CASE WHEN t.id = %s THEN 100.0 ELSE ({rank}) END"
+                rank_args.insert(0, int(number))
+            if db.has_search_vector:
+                rank = f"({rank}) + ts_rank_cd(t.search_vector, {TSQUERY})"
+                rank_args.append(text)
+            rows = conn.execute(
+                f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE t.id = ANY(%s)"
+                f" ORDER BY {rank} DESC, t.created_at DESC, t.id DESC LIMIT %s OFFSET %s",
+                [window, *rank_args, limit, offset],
+            ).fetchall()
+        start, end = max(offset, RANK_WINDOW), offset + limit
+        if len(window) == RANK_WINDOW and end > start:
+            rows += conn.execute(
+                f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE {condition}"
+                f" ORDER BY t.created_at DESC, t.id DESC LIMIT %s OFFSET %s",
+                [*args, end - start, start],
+            ).fetchall()
+    else:
+        rows = conn.execute(
+            f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE {condition}"
+            f" ORDER BY {ordering} LIMIT %s OFFSET %s",
+            [*args, limit, offset],
+        ).fetchall()
+
+    has_next = len(rows) > size
+    rows = rows[:size]
+    if has_next:
+        count, exact = total(conn, condition, args, known_more_than=offset + size)
+    elif rows or page == 1:
+        count, exact = offset + len(rows), True
+    else:
+        raise HttpError("400 Bad Request", {"page": [f"There is no page {page}."]})
+    body = {
+        "count": count,
+        "count_exact": exact,
+        "next": link(environ, query, page + 1) if has_next else None,
+        "previous": link(environ, query, page - 1) if page > 1 else None,
+        "results": [ticket(row) for row in rows],
+    }
+    return "200 OK", [], orjson.dumps(body, option=JSON_OPTIONS)
+
+
+def total(
+    conn: psycopg.Connection, condition: str, args: list[Any], *, known_more_than: int
+) -> tuple[int, bool]:
+    """Exact up to EXACT_COUNT_LIMIT, else the planner's estimate: the service's rule."""
+    counted = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM tickets_ticket t WHERE {condition}"
+        f" LIMIT {EXACT_COUNT_LIMIT + 1}) s",
+        args,
+    ).fetchone()[0]
+    if counted <= EXACT_COUNT_LIMIT:
+        return counted, True
+    plan = conn.execute(
+        f"EXPLAIN (FORMAT JSON) SELECT t.id FROM tickets_ticket t WHERE {condition}", args
+    ).fetchone()[0]
+    return max(int(plan[0]["Plan"]["Plan Rows"]), counted, known_more_than + 1), False
+
+
+def link(environ: dict[str, Any], query: dict[str, list[str]], page: int) -> str:
+    params = {k: v for k, v in query.items() if k != "page"}
+    if page > 1:
+        params["page"] = [str(page)]
+    host = environ.get("HTTP_HOST") or environ["SERVER_NAME"]
+    encoded = urlencode(sorted(params.items()), doseq=True)
+    return f"http://{host}{environ['PATH_INFO']}" + (f"?{encoded}" if encoded else "")
+
+
+def retrieve(ticket_id: int, user: tuple[int, bool]) -> Response:
+    where, args = visible(user)
+    row = (
+        db.get()
+        .execute(
+            f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS}"
+            f" WHERE t.id = %s AND {' AND '.join(where)}",
+            [ticket_id, *args],
+        )
+        .fetchone()
+    )
+    if row is None:
+        raise HttpError("404 Not Found", "No Ticket matches the given query.")
+    return "200 OK", [("ETag", f'"{row[-1]}"')], orjson.dumps(ticket(row), option=JSON_OPTIONS)
+
+
+def read_json(environ: dict[str, Any]) -> dict[str, Any]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    try:
+        data = orjson.loads(environ["wsgi.input"].read(length))
+    except orjson.JSONDecodeError:
+        raise HttpError("400 Bad Request", "JSON parse error.") from None
+    if not isinstance(data, dict):
+        raise HttpError("400 Bad Request", "Expected an object.")
+    for name in ("title", "description"):
+        if name in data and not isinstance(data[name], str):
+            raise HttpError("400 Bad Request", {name: ["Not a valid string."]})
+    if "title" in data and not 0 < len(data["title"].strip()) <= 200:
+        raise HttpError("400 Bad Request", {"title": ["Ensure this field has 1..200 chars."]})
+    return data
+
+
+def create(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
+    data = read_json(environ)
+    if "title" not in data:
+        raise HttpError("400 Bad Request", {"title": ["This field is required."]})
+    priority = data.get("priority", "medium")
+    row = (
+        db.get()
+        .execute(
+            f"""
+        WITH t AS (
+            INSERT INTO tickets_ticket
+                (title, description, status, priority, requester_id, created_at, updated_at,
+                 version)
+            VALUES (%s, %s, 'new', %s, %s, now(), now(), 1)
+            RETURNING *
+        ), history AS (
+            INSERT INTO tickets_ticketchange (ticket_id, actor_id, created_at, action, field,
+                                              internal)
+            SELECT id, requester_id, created_at, 'created', '', false FROM t
+        )
+        SELECT {COLUMNS} FROM t {JOINS}""",
+            [data["title"].strip(), data.get("description", ""), priority, user[0]],
+        )
+        .fetchone()
+    )
+    location = f"http://{environ.get('HTTP_HOST', 'localhost')}/api/tickets/{row[0]}"
+    headers = [("Location", location), ("ETag", f'"{row[-1]}"')]
+    return "201 Created", headers, orjson.dumps(ticket(row), option=JSON_OPTIONS)
+
+
+def update(environ: dict[str, Any], ticket_id: int, user: tuple[int, bool]) -> Response:
+    data = read_json(environ)
+    fields = [name for name in ("title", "description") if name in data]
+    if not fields:
+        return retrieve(ticket_id, user)
+    where, args = visible(user)
+    changed = " OR ".join(f"old.{f} IS DISTINCT FROM %s" for f in fields)
+    sets = ", ".join(f"{f} = %s" for f in fields)
+    history = " UNION ALL ".join(
+        f"SELECT '{f}', to_jsonb(old.{f}), to_jsonb(u.{f}) FROM old, u" for f in fields
+    )
+    values = [data[f] for f in fields]
+    row = (
+        db.get()
+        .execute(
+            f"""
+        WITH old AS (
+            SELECT t.* FROM tickets_ticket t WHERE t.id = %s AND {" AND ".join(where)}
+            FOR UPDATE
+        ), u AS (
+            UPDATE tickets_ticket t SET {sets}, version = t.version + 1, updated_at = now()
+            FROM old WHERE t.id = old.id AND ({changed})
+            RETURNING t.*
+        ), history AS (
+            INSERT INTO tickets_ticketchange (ticket_id, actor_id, created_at, action, field,
+                                              old_value, new_value, internal)
+            SELECT u.id, %s, u.updated_at, 'changed', c.field, c.old, c.new, false
+            FROM u, ({history}) AS c (field, old, new)
+            WHERE c.old IS DISTINCT FROM c.new
+        )
+        SELECT {COLUMNS} FROM u t {JOINS}""",
+            [ticket_id, *args, *values, *values, user[0]],
+        )
+        .fetchone()
+    )
+    if row is None:
+        return retrieve(ticket_id, user)
+    return "200 OK", [("ETag", f'"{row[-1]}"')], orjson.dumps(ticket(row), option=JSON_OPTIONS)
+
+
+def route(environ: dict[str, Any]) -> Response:
+    path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
+    if TICKET_PATH.match(path):
+        user = db.user(environ.get("HTTP_AUTHORIZATION", ""))
+        if method == "GET":
+            return list_tickets(environ, user)
+        if method == "POST":
+            return create(environ, user)
+        raise HttpError("405 Method Not Allowed", f'Method "{method}" not allowed.')
+    match = DETAIL_PATH.match(path)
+    if match:
+        user = db.user(environ.get("HTTP_AUTHORIZATION", ""))
+        if method == "GET":
+            return retrieve(int(match[1]), user)
+        if method == "PATCH":
+            return update(environ, int(match[1]), user)
+        raise HttpError("405 Method Not Allowed", f'Method "{method}" not allowed.')
+    if path == "/healthz":
+        return "200 OK", [], b'{"status":"ok"}'
+    raise HttpError("404 Not Found", "Not found.")
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    try:
+        status, headers, body = route(environ)
+    except HttpError as error:
+        status, headers, body = error.status, [], orjson.dumps(error.body)
+    except psycopg.OperationalError:
+        if db.connection is not None:
+            db.connection.close()
+        status, headers, body = "503 Service Unavailable", [], b'{"detail":"database"}'
+    start_response(
+        status,
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers],
+    )
+    return [body]
