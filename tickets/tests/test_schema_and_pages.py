@@ -78,3 +78,21 @@ def test_admin_paths_are_not_swallowed_by_the_app(db):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_schema_documents_conflicts_and_json_errors(db):
+    schema = Client().get("/api/schema", HTTP_ACCEPT="application/json").json()
+    patch = schema["paths"]["/api/tickets/{id}"]["patch"]["responses"]
+    create = schema["paths"]["/api/tickets"]["post"]["responses"]
+
+    assert patch["412"]["content"]["application/json"]["schema"]["$ref"].endswith("/Ticket")
+    assert create["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    assert {"400", "401", "403", "404", "429", "503"} <= set(create)
+
+
+def test_schema_documents_that_large_counts_are_estimates(db):
+    schema = Client().get("/api/schema", HTTP_ACCEPT="application/json").json()
+    page = schema["components"]["schemas"]["PaginatedTicketList"]["properties"]
+
+    assert page["count_exact"]["type"] == "boolean"
+    assert "estimate" in page["count"]["description"]
