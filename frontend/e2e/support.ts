@@ -68,3 +68,10 @@ export async function createTicketViaApi(
   expect(response.status(), await response.text()).toBe(201)
   return (await response.json()) as { id: number; title: string }
 }
+
+/** Changes a ticket through the API as the context's user, as another person working at the same time would. */
+export async function patchTicketViaApi(context: BrowserContext, id: number, body: Record<string, unknown>): Promise<void> {
+  const csrf = (await context.cookies()).find((cookie) => cookie.name === 'csrftoken')?.value ?? ''
+  const response = await context.request.patch(`/api/tickets/${id}`, { data: body, headers: { 'X-CSRFToken': csrf } })
+  expect(response.status(), await response.text()).toBe(200)
+}

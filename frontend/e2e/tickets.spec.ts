@@ -4,6 +4,7 @@ import {
   chooseOption,
   createTicketViaApi,
   OTHER_REQUESTER,
+  patchTicketViaApi,
   REQUESTER,
   rowWith,
   SCREENSHOTS,
@@ -110,6 +111,23 @@ test.describe('an agent works a ticket from creation to deletion', () => {
     await expect(page.getByLabel('Description')).toHaveValue(description)
     await expect(page.getByRole('region', { name: 'Details' })).toContainText('In progress')
     await page.screenshot({ path: `${SCREENSHOTS}/ticket-detail.png`, fullPage: true })
+  })
+
+  test('warns when someone else saved the ticket meanwhile, and can save on top of it', async ({ page, browser }) => {
+    await page.goto(`/tickets/${ticketId}`)
+    await expect(page.getByLabel('Description')).toHaveValue(/Заменили картридж/)
+    const colleague = await browser.newContext({ storageState: AGENT.storage })
+    await patchTicketViaApi(colleague, ticketId, { priority: 'critical' })
+    await colleague.close()
+
+    await page.getByLabel('Description').fill(`Моя правка ${token}`)
+    await page.getByRole('button', { name: 'Save' }).click()
+
+    await expect(page.getByRole('alert').filter({ hasText: 'Someone else changed this ticket' })).toBeVisible()
+    await page.getByRole('button', { name: 'Keep my changes and save over theirs' }).click()
+    await expect(page.getByText('Changes saved.')).toBeVisible()
+    await expect(page.getByLabel('Description')).toHaveValue(`Моя правка ${token}`)
+    await expect(page.getByRole('region', { name: 'Details' })).toContainText('Critical')
   })
 
   test('asks before leaving with unsaved changes', async ({ page }) => {
