@@ -2,6 +2,7 @@
 
 from unittest import mock
 
+import pytest
 from django.db import OperationalError
 from django.test import Client
 
@@ -49,3 +50,20 @@ def test_api_answers_503_json_when_the_database_is_unreachable(agent_client):
     assert response.status_code == 503
     assert response.json() == {"detail": "The database is unavailable. Try again shortly."}
     assert response["Retry-After"] == "5"
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probes_answer_whatever_the_host_header(db, settings, path):
+    settings.ALLOWED_HOSTS = ["desk.example.com"]
+
+    response = Client().get(path, HTTP_HOST="10.2.3.4:8000")
+
+    assert response.status_code == 200
+
+
+def test_other_paths_still_check_the_host(db, settings):
+    settings.ALLOWED_HOSTS = ["desk.example.com"]
+
+    response = Client().get("/api/tickets", HTTP_HOST="10.2.3.4:8000")
+
+    assert response.status_code == 400
