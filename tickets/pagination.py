@@ -109,10 +109,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return rows
 
     def _total(self, queryset: QuerySet, *, known_more_than: int) -> tuple[int, bool]:
+        estimate = planner_estimate(queryset)
+        # Far above the bound, the planner's word is enough: counting would only confirm it.
+        if estimate is not None and estimate > 10 * EXACT_COUNT_LIMIT:
+            return max(estimate, known_more_than + 1), False
         counted = bounded_count(queryset, EXACT_COUNT_LIMIT)
         if counted <= EXACT_COUNT_LIMIT:
             return counted, True
-        estimate = planner_estimate(queryset)
         if estimate is None:
             return queryset.count(), True
         return max(estimate, counted, known_more_than + 1), False
