@@ -72,14 +72,19 @@ test.describe('an agent works a ticket from creation to deletion', () => {
     await expect(page.getByRole('search', { name: 'Filters' })).toContainText('New')
     await expect(rowWith(page, title)).toHaveCount(1)
 
-    await toggleOptions(page, 'Status', ['New', 'Closed'])
     await page.getByRole('searchbox', { name: 'Search' }).fill(token)
+    await expect(page).toHaveURL(new RegExp(`search=${token}`))
+    await toggleOptions(page, 'Status', ['New'])
+    await expect(page).not.toHaveURL(/status=/)
+    await toggleOptions(page, 'Status', ['Closed'])
     await expect(page).toHaveURL(/status=closed/)
     await expect(page.getByText('No tickets match these filters.')).toBeVisible()
 
     await page.goBack()
+    await expect(page).not.toHaveURL(/status=/)
     await page.goBack()
     await expect(page).toHaveURL(/status=new/)
+    await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue(token)
     await expect(rowWith(page, title)).toHaveCount(1)
 
     await page.getByRole('button', { name: 'Clear filters' }).click()
@@ -203,6 +208,7 @@ test.describe('language', () => {
     await page.getByRole('combobox', { name: 'Статус', exact: true }).press('Enter')
     await expect(page.getByRole('option', { name: 'Приостановлено', exact: true })).toBeVisible()
     await page.keyboard.press('Escape')
+    await page.screenshot({ path: `${SCREENSHOTS}/ticket-table-ru.png` })
 
     await chooseOption(page, 'Язык', 'English')
 

@@ -52,9 +52,31 @@ const AuraSubset = {
 
 /**
  * That Aura with a darker blue primary: Aura's default emerald-500 under white text is about 2.5:1,
- * below WCAG AA; blue-700 gives about 6.7:1.
+ * below WCAG AA; blue-700 gives about 6.7:1. The danger and warn buttons get the same treatment
+ * (red-500 and orange-500 text are 3.8:1 and 2.8:1 on white; the 700/800 shades pass AA).
  */
 export const ServiceDeskPreset = definePreset(AuraSubset, {
+  components: {
+    button: {
+      colorScheme: {
+        light: {
+          root: {
+            danger: {
+              background: '{red.700}',
+              hoverBackground: '{red.800}',
+              activeBackground: '{red.900}',
+              borderColor: '{red.700}',
+              hoverBorderColor: '{red.800}',
+              activeBorderColor: '{red.900}',
+              focusRing: { color: '{red.700}', shadow: 'none' },
+            },
+          },
+          text: { danger: { color: '{red.700}' }, warn: { color: '{orange.800}' } },
+          outlined: { danger: { color: '{red.700}' }, warn: { color: '{orange.800}', borderColor: '{orange.300}' } },
+        },
+      },
+    },
+  },
   semantic: {
     primary: {
       50: '{blue.50}',
