@@ -118,10 +118,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast when the database is unreachable instead of hanging a worker.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3)
-    )
+    # Fail fast when the database is unreachable instead of hanging a worker: a refused or
+    # silent connect gives up after DB_CONNECT_TIMEOUT; a link that drops packets mid-request
+    # is noticed by TCP within DB_TCP_USER_TIMEOUT_MS, idle pooled ones by the keepalives.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
+    _options.setdefault("tcp_user_timeout", env_int("DB_TCP_USER_TIMEOUT_MS", 3000))
+    _options.setdefault("keepalives", 1)
+    _options.setdefault("keepalives_idle", env_int("DB_KEEPALIVES_IDLE", 10))
+    _options.setdefault("keepalives_interval", 3)
+    _options.setdefault("keepalives_count", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

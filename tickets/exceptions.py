@@ -34,6 +34,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = Conflict()
     elif isinstance(exc, (OperationalError, InterfaceError)):
         exc = ServiceUnavailable(_("The database is unavailable. Try again shortly."))
+    elif isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        # A bare list (e.g. SearchFilter's null-character error) gets the documented shape.
+        exc = exceptions.ValidationError({"non_field_errors": exc.detail})
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ServiceUnavailable):
         response["Retry-After"] = "5"

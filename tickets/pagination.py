@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 EXACT_COUNT_LIMIT = 1000
+# SQL offsets are 64-bit: past this page number an offset could overflow into a 500.
+MAX_PAGE = 10**12
 # Searches rank this many of the newest matches by relevance; later pages continue by date,
 # so ranking never reads every match of a common word.
 RANK_WINDOW = 100
@@ -63,6 +65,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or int(raw) < 1:
             raise ValidationError({"page": [_("Enter a whole number from 1.")]})
+        if int(raw) > MAX_PAGE:
+            raise ValidationError({"page": [_("Enter a whole number from 1 to %d.") % MAX_PAGE]})
         return int(raw)
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.http import Http404, JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -257,7 +257,10 @@ class TicketViewSet(viewsets.ModelViewSet):
             comments = comments.filter(internal=False)
         return self._page(comments, CommentSerializer)
 
-    @extend_schema(summary="Deleted tickets, most recently deleted first (agents)")
+    @extend_schema(
+        summary="Deleted tickets, most recently deleted first (agents)",
+        responses=TicketSerializer(many=True),
+    )
     @action(
         detail=False,
         url_path="deleted",
@@ -379,6 +382,7 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
 
+@csrf_exempt
 def api_not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown API paths answer in JSON like the rest of the API."""
     return JsonResponse({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)

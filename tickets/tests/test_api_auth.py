@@ -225,3 +225,10 @@ def test_users_endpoint_searches_names_in_any_case(agent_client):
     response = agent_client.get("/api/users", {"search": "козл"})
 
     assert [u["username"] for u in response.json()["results"]] == ["zoya"]
+
+
+def test_user_search_with_a_null_character_is_a_400_object(agent_client):
+    response = agent_client.get("/api/users", {"search": "a\x00b"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["non_field_errors"]

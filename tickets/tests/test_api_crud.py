@@ -1,4 +1,6 @@
 import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from tickets.models import Ticket
 
@@ -190,3 +192,14 @@ def test_non_numeric_ticket_id_gives_json_404(agent_client):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unknown_api_path_gives_json_404_for_writes_too(agent, method):
+    client = APIClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+
+    response = getattr(client, method)("/api/nope", {}, format="json")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

@@ -150,3 +150,10 @@ def test_users_list_query_count_is_constant(agent_client):
     assert count_queries(agent_client, "/api/users?page_size=2") == count_queries(
         agent_client, "/api/users?page_size=30"
     )
+
+
+def test_absurd_page_number_is_a_400_not_a_crash(agent_client):
+    response = agent_client.get("/api/tickets?page=99999999999999999999")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["page"]
