@@ -224,7 +224,7 @@ export interface paths {
          * Deleted tickets, most recently deleted first (agents)
          * @description Tickets: requesters see and edit their own; agents see and work all of them.
          */
-        get: operations["tickets_deleted_retrieve"];
+        get: operations["tickets_deleted_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2146,9 +2146,14 @@ export interface operations {
             };
         };
     };
-    tickets_deleted_retrieve: {
+    tickets_deleted_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2160,7 +2165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Ticket"];
+                    "application/json": components["schemas"]["PaginatedTicketList"];
                 };
             };
             /** @description Invalid input: messages per field or query parameter. */
