@@ -4,6 +4,7 @@ import {
   chooseOption,
   createTicketViaApi,
   OTHER_REQUESTER,
+  PASSWORD,
   patchTicketViaApi,
   REQUESTER,
   rowWith,
@@ -229,6 +230,34 @@ test.describe('sessions and failures', () => {
     await expect(page).toHaveURL(/\/\?status=new&ordering=priority$/)
     await page.getByRole('button', { name: 'Sign out' }).click()
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
+  })
+
+  test('a person can sign in and filter the table by keyboard alone', async ({ page }) => {
+    await page.goto('/no-such-page')
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
+    await page.keyboard.press('Tab')
+    await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused()
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('main')).toBeFocused()
+
+    await page.goto('/login')
+    await expect(page.getByLabel('Username')).toBeFocused()
+    await page.keyboard.type(REQUESTER.username)
+    await page.keyboard.press('Tab')
+    await page.keyboard.type(PASSWORD)
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('heading', { name: 'Tickets', level: 1 })).toBeVisible()
+
+    const status = page.getByRole('combobox', { name: 'Status', exact: true })
+    await status.focus()
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('listbox')).toBeVisible()
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Escape')
+
+    await expect(page).toHaveURL(/status=/)
+    await expect(page.getByRole('listbox')).toBeHidden()
   })
 
   test.describe('with the API unreachable', () => {
