@@ -7,9 +7,11 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+ON_POSTGRES := case "$${DATABASE_URL:-}" in postgres://* | postgresql://*) true ;; *) false ;; esac
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package-lock.json frontend/public -type f 2>/dev/null)
 
-.PHONY: help run venv frontend migrate lint test test-backend test-frontend test-e2e test-deploy test-smoke schema clean
+.PHONY: help run venv frontend migrate lint test test-backend test-frontend test-e2e test-deploy \
+	test-smoke test-fuzz test-outage test-soak schema clean
 
 help:
 	@echo "make run   - start Service Desk at http://$(HOST):$(PORT)/ (SQLite unless DATABASE_URL is set)"
@@ -71,7 +73,22 @@ test-deploy: venv
 test-smoke: venv
 	DATABASE_URL=$$($(PYTHON) tools/fresh-db smoke) PYTHON=$(PYTHON) tools/postman/run
 
-test: lint test-backend test-frontend test-e2e test-deploy test-smoke
+# Schemathesis over every operation, as an agent and as a requester, against gunicorn.
+test-fuzz: venv
+	@if $(ON_POSTGRES); then DATABASE_URL=$$($(PYTHON) tools/fresh-db fuzz) PYTHON=$(PYTHON) tools/fuzz/run; \
+	else echo "test-fuzz: skipped (it needs DATABASE_URL pointing at PostgreSQL)"; fi
+
+# The database link cut (reset and blackholed) and restored under a running server.
+test-outage: venv
+	@if $(ON_POSTGRES); then DATABASE_URL=$$($(PYTHON) tools/fresh-db outage) PYTHON=$(PYTHON) tools/outage/run; \
+	else echo "test-outage: skipped (it needs DATABASE_URL pointing at PostgreSQL)"; fi
+
+# A short soak: 16 clients with reloads; every acknowledged write checked in the database.
+test-soak: venv
+	@if $(ON_POSTGRES); then DATABASE_URL=$$($(PYTHON) tools/fresh-db soak) PYTHON=$(PYTHON) tools/soak/run --duration 20 --reload; \
+	else echo "test-soak: skipped (it needs DATABASE_URL pointing at PostgreSQL)"; fi
+
+test: lint test-backend test-frontend test-e2e test-deploy test-smoke test-fuzz test-outage test-soak
 	@echo "All test suites passed."
 
 clean:
