@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { ConflictError, NetworkError, NotFoundError, ServerError, ValidationError } from './http'
-import { createTicket, deleteTicket, getTicket, listTickets, replaceTicket, updateTicket } from './tickets'
+import { ConflictError, ForbiddenError, NetworkError, NotFoundError, ServerError, ValidationError } from './http'
+import {
+  createTicket,
+  deleteTicket,
+  getTicket,
+  listDeletedTickets,
+  listTickets,
+  replaceTicket,
+  restoreTicket,
+  updateTicket,
+} from './tickets'
 import type { Ticket } from './types'
 import { emptyResponse, jsonResponse, recorded, stubFetch } from '@/test/fetch'
 
@@ -237,5 +246,49 @@ describe('deleteTicket', () => {
     stubFetch(jsonResponse({ detail: 'Not found.' }, { status: 404 }))
 
     await expect(deleteTicket(7)).rejects.toBeInstanceOf(NotFoundError)
+  })
+})
+
+describe('listDeletedTickets', () => {
+  it('sends GET /api/tickets/deleted with the page and returns the typed page', async () => {
+    const ticket = makeTicket({ id: 9 })
+    const fetchMock = stubFetch(jsonResponse({ count: 1, count_exact: true, next: null, previous: null, results: [ticket] }))
+
+    const page = await listDeletedTickets({ page: 2, page_size: 10 })
+
+    const sent = recorded(fetchMock)
+    expect(sent.method).toBe('GET')
+    expect(sent.url).toBe('/api/tickets/deleted?page=2&page_size=10')
+    expect(page.results).toEqual([ticket])
+    expect(page.count_exact).toBe(true)
+  })
+
+  it('maps 403 for a requester to ForbiddenError', async () => {
+    stubFetch(jsonResponse({ detail: 'You do not have permission to perform this action.' }, { status: 403 }))
+
+    await expect(listDeletedTickets()).rejects.toBeInstanceOf(ForbiddenError)
+  })
+})
+
+describe('restoreTicket', () => {
+  it('sends POST /api/tickets/{id}/restore with CSRF and no body, and returns the ticket with its ETag', async () => {
+    document.cookie = 'csrftoken=token-4'
+    const ticket = makeTicket({ id: 9, version: 5 })
+    const fetchMock = stubFetch(jsonResponse(ticket, { headers: { ETag: '"5"' } }))
+
+    const result = await restoreTicket(9)
+
+    const sent = recorded(fetchMock)
+    expect(sent.method).toBe('POST')
+    expect(sent.url).toBe('/api/tickets/9/restore')
+    expect(sent.body).toBeUndefined()
+    expect(sent.headers['x-csrftoken']).toBe('token-4')
+    expect(result).toEqual({ ticket, etag: '"5"' })
+  })
+
+  it('maps 404 for a ticket that is not deleted to NotFoundError', async () => {
+    stubFetch(jsonResponse({ detail: 'Not found.' }, { status: 404 }))
+
+    await expect(restoreTicket(9)).rejects.toBeInstanceOf(NotFoundError)
   })
 })

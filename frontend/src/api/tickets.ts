@@ -92,3 +92,21 @@ export async function updateTicket(id: number, patch: TicketPatch, options: Writ
 export async function deleteTicket(id: number, options: WriteOptions = {}): Promise<void> {
   await request<void>(`/tickets/${id}`, { method: 'DELETE', ifMatch: options.etag, signal: options.signal })
 }
+
+/** Deleted tickets, most recently deleted first (agents only; requesters get a ForbiddenError). */
+export async function listDeletedTickets(
+  params: { page?: number; page_size?: number } = {},
+  options: { signal?: AbortSignal } = {},
+): Promise<Paginated<Ticket>> {
+  const { data } = await request<Paginated<Ticket>>('/tickets/deleted', {
+    query: { page: params.page, page_size: params.page_size },
+    signal: options.signal,
+  })
+  return data
+}
+
+/** Brings a deleted ticket back with its id and history (agents only). */
+export async function restoreTicket(id: number): Promise<VersionedTicket> {
+  const { data, etag } = await request<Ticket>(`/tickets/${id}/restore`, { method: 'POST' })
+  return { ticket: data, etag }
+}

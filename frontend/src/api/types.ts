@@ -53,3 +53,17 @@ export type PaginatedCheck = AssertTrue<Schemas['PaginatedTicketList'] extends P
 export type CurrentUser = Schemas['Me']
 export type Agent = Schemas['User']
 export type LoginRequest = Schemas['CredentialsRequest']
+
+/** One entry of a ticket's activity history (`GET /api/tickets/{id}/history`). */
+export type TicketChange = Schemas['TicketChange']
+export type TicketChangeAction = Schemas['ActionEnum']
+/** The ticket fields whose changes the history records; `''` for entries that are not a field change. */
+export type TicketChangeField = '' | 'title' | 'description' | 'status' | 'priority' | 'assignee'
+
+/** A comment on a ticket; `internal` ones are agents' notes that requesters never see. */
+export type Comment = Schemas['Comment']
+/** Body of `POST /api/tickets/{id}/comments`. */
+export type CommentCreate = Schemas['CommentRequest']
+
+export type HistoryPaginatedCheck = AssertTrue<Schemas['PaginatedTicketChangeList'] extends Paginated<TicketChange> ? true : false>
+export type CommentPaginatedCheck = AssertTrue<Schemas['PaginatedCommentList'] extends Paginated<Comment> ? true : false>

@@ -1,0 +1,20 @@
+import { request } from './http'
+import type { Paginated, TicketChange } from './types'
+
+export interface PageParams {
+  page?: number
+  page_size?: number
+}
+
+/** A ticket's activity history, newest first, one page at a time. */
+export async function listHistory(
+  ticketId: number,
+  params: PageParams = {},
+  options: { signal?: AbortSignal } = {},
+): Promise<Paginated<TicketChange>> {
+  const { data } = await request<Paginated<TicketChange>>(`/tickets/${ticketId}/history`, {
+    query: { page: params.page, page_size: params.page_size },
+    signal: options.signal,
+  })
+  return data
+}
