@@ -54,10 +54,10 @@ test-backend: venv
 	$(PYTHON) -m pytest -q
 
 schema: venv
-	SECRET_KEY=schema $(PYTHON) manage.py spectacular --validate --file frontend/openapi.yaml
+	SECRET_KEY=schema $(PYTHON) manage.py spectacular --validate --lang en --file frontend/openapi.yaml
 
 test-frontend: venv frontend/node_modules/.installed
-	@tmp=$$(mktemp) && SECRET_KEY=schema $(PYTHON) manage.py spectacular --validate --file $$tmp && \
+	@tmp=$$(mktemp) && SECRET_KEY=schema $(PYTHON) manage.py spectacular --validate --lang en --file $$tmp && \
 	  if ! diff -q $$tmp frontend/openapi.yaml >/dev/null; then \
 	    echo "frontend/openapi.yaml is out of date with the API: run 'make schema' and 'npm run gen:types'"; \
 	    diff -u frontend/openapi.yaml $$tmp | head -40; rm -f $$tmp; exit 1; fi; rm -f $$tmp

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -25,7 +26,10 @@ class ServiceUnavailable(exceptions.APIException):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, extended to Django validation errors, protected deletes and DB outages."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Http404):
+        # One wording for every missing or invisible object, whichever path found it.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )

@@ -13,7 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Ticket
+from .models import RankedChoices, Ticket
 from .search import MAX_ID, search_condition
 
 
@@ -97,13 +97,18 @@ class CreatedFilter(django_filters.Filter):
         return qs.filter(**{f"created_at__{lookup}": bound})
 
 
-class ListedMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
-    """Repeatable choice filter whose error names the allowed values."""
+class RankedChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Repeatable choice filter on a ranked field; its error names the allowed values.
 
-    def __init__(self, *, choices: Any, **kwargs: Any) -> None:
-        allowed = ", ".join(value for value, _label in choices)
+    It filters the field's rank column, the one the list indexes and orderings use, with one
+    IN: `status=new&status=on_hold` becomes `status_rank IN (0, 2)`.
+    """
+
+    def __init__(self, *, choices: type[RankedChoices], **kwargs: Any) -> None:
+        self.ranks = {value: rank for rank, value in enumerate(choices.values)}
+        allowed = ", ".join(choices.values)
         super().__init__(
-            choices=choices,
+            choices=choices.choices,
             distinct=False,
             error_messages={
                 "invalid_choice": format_lazy(
@@ -112,6 +117,12 @@ class ListedMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
             },
             **kwargs,
         )
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        ranks = sorted({self.ranks[choice] for choice in value})
+        return qs.filter(**{f"{self.field_name}_rank__in": ranks})
 
 
 class TicketOrderingFilter(django_filters.OrderingFilter):
@@ -137,8 +148,8 @@ class TicketOrderingFilter(django_filters.OrderingFilter):
 class TicketFilterSet(django_filters.FilterSet):
     """Filters of the ticket list, named after the fields they filter."""
 
-    status = ListedMultipleChoiceFilter(choices=Ticket.Status.choices)
-    priority = ListedMultipleChoiceFilter(choices=Ticket.Priority.choices)
+    status = RankedChoiceFilter(choices=Ticket.Status)
+    priority = RankedChoiceFilter(choices=Ticket.Priority)
     assignee = UserRefFilter(field_name="assignee", allow_none=True)
     requester = UserRefFilter(field_name="requester")
     created_after = CreatedFilter(lookup_expr="gte")

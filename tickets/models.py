@@ -153,8 +153,9 @@ class Ticket(models.Model):
                 ("ticket_title_idx", ["title"]),
                 ("ticket_status_rank_idx", ["status_rank"]),
                 ("ticket_priority_rank_idx", ["priority_rank"]),
-                ("ticket_status_created_idx", ["status", "created_at"]),
-                ("ticket_priority_created_idx", ["priority", "created_at"]),
+                ("ticket_status_created_idx", ["status_rank", "created_at"]),
+                ("ticket_priority_created_idx", ["priority_rank", "created_at"]),
+                ("ticket_priority_status_idx", ["priority_rank", "status_rank"]),
                 ("ticket_assignee_created_idx", ["assignee", "created_at"]),
                 ("ticket_requester_created_idx", ["requester", "created_at"]),
             ]

@@ -71,6 +71,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
         self.request = request
+        self.window_size: int | None = None
         self.number = self.get_page_number(request)
         self.size = self.get_page_size(request)
         offset = (self.number - 1) * self.size
@@ -98,6 +99,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if rank is None:
             return list(queryset[offset : offset + limit])
         window = list(queryset.values_list("pk", flat=True)[:RANK_WINDOW])
+        self.window_size = len(window)
         rows: list[Any] = []
         if offset < len(window):
             ordering = queryset.query.order_by or queryset.model._meta.ordering
@@ -113,9 +115,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return rows
 
     def _total(self, queryset: QuerySet, *, known_more_than: int) -> tuple[int, bool]:
+        if self.window_size is not None and self.window_size < RANK_WINDOW:
+            return self.window_size, True  # a ranked search read every match already
         estimate = planner_estimate(queryset)
-        # Far above the bound, the planner's word is enough: counting would only confirm it.
-        if estimate is not None and estimate > 10 * EXACT_COUNT_LIMIT:
+        # Far above the bound the planner's word is enough, and counting search matches means
+        # rechecking text row by row: both would only confirm what the estimate says.
+        searching = "search" in self.request.query_params
+        if estimate is not None and (estimate > 10 * EXACT_COUNT_LIMIT or searching):
             return max(estimate, known_more_than + 1), False
         counted = bounded_count(queryset, EXACT_COUNT_LIMIT)
         if counted <= EXACT_COUNT_LIMIT:

@@ -55,3 +55,15 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             if path in ("/api/tickets", "/api/ticket") and method == "post":
                 responses.setdefault("422", _error(CREATE_ERRORS["422"]))
     return result
+
+
+ALWAYS_COMPLETE = ("Ticket", "Comment", "TicketChange", "User", "Me")
+
+
+def require_response_fields(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Our representations always carry every field: say so, so clients need no optionals."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in ALWAYS_COMPLETE:
+        if name in schemas and "properties" in schemas[name]:
+            schemas[name]["required"] = list(schemas[name]["properties"])
+    return result

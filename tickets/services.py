@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,8 +61,13 @@ def _record(ticket: Ticket, *, by: Any, action: str, **values: Any) -> TicketCha
     return TicketChange(ticket_id=ticket.pk, actor=by, action=action, **values)
 
 
-def _locked_ticket(ticket_id: int, *, with_deleted: bool = False) -> Ticket:
-    tickets = Ticket.objects.all() if with_deleted else Ticket.objects.alive()
+def _locked_ticket(
+    ticket_id: int, *, scope: QuerySet | None = None, with_deleted: bool = False
+) -> Ticket:
+    """The ticket, locked for this transaction; `scope` limits it to what the caller may see."""
+    tickets = scope if scope is not None else Ticket.objects.all()
+    if not with_deleted:
+        tickets = tickets.alive()
     ticket = (
         tickets.select_for_update(of=("self",))
         .select_related("assignee", "requester")
@@ -104,7 +110,12 @@ def ticket_create(*, by: Any, data: Mapping[str, Any], requester: Any = None) ->
 
 
 def ticket_update(
-    *, ticket_id: int, by: Any, changes: Mapping[str, Any], expected_version: int | None = None
+    *,
+    ticket_id: int,
+    by: Any,
+    changes: Mapping[str, Any],
+    expected_version: int | None = None,
+    scope: QuerySet | None = None,
 ) -> Ticket:
     """Applies `changes` atomically under a row lock, writing only fields whose value changes.
 
@@ -112,7 +123,7 @@ def ticket_update(
     Each changed field gets a history entry in the same transaction.
     """
     with transaction.atomic():
-        ticket = _locked_ticket(ticket_id)
+        ticket = _locked_ticket(ticket_id, scope=scope)
         _check_version(ticket, expected_version)
 
         changed = {
@@ -155,12 +166,19 @@ def ticket_update(
         return ticket
 
 
-def ticket_delete(*, ticket_id: int, by: Any, expected_version: int | None = None) -> Ticket:
+def ticket_delete(
+    *,
+    ticket_id: int,
+    by: Any,
+    expected_version: int | None = None,
+    scope: QuerySet | None = None,
+) -> Ticket:
     """Deletes a ticket (agents only), keeping its last state and history for a restore."""
-    if not is_agent(by):
-        raise PermissionDenied(_("Only agents can delete tickets."))
     with transaction.atomic():
-        ticket = _locked_ticket(ticket_id)
+        # Visibility first: a requester learns nothing about tickets that are not theirs.
+        ticket = _locked_ticket(ticket_id, scope=scope)
+        if not is_agent(by):
+            raise PermissionDenied(_("Only agents can delete tickets."))
         _check_version(ticket, expected_version)
         ticket.deleted_at = timezone.now()
         ticket.deleted_by = by

@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from .filters import TicketFilterSet
 from .models import AGENT_Q, Ticket, is_agent
 from .permissions import IsAgent
-from .search import search_rank
+from .search import MAX_ID, search_rank
 from .serializers import (
     CommentSerializer,
     CredentialsSerializer,
@@ -83,6 +83,20 @@ IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
 
 
 FILTER_PARAMS = frozenset(TicketFilterSet.base_filters)
+TICKET_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "assignee",
+    "requester",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "version",
+)
+USER_COLUMNS = ("username", "first_name", "last_name")
 
 
 def etag_for(ticket: Ticket) -> str:
@@ -109,7 +123,11 @@ def parse_if_match(request: Request) -> int | None:
 class TicketViewSet(viewsets.ModelViewSet):
     """Tickets: requesters see and edit their own; agents see and work all of them."""
 
-    queryset = Ticket.objects.select_related("assignee", "requester")
+    # Only what the representation shows: user rows without password hashes and flags.
+    queryset = Ticket.objects.select_related("assignee", "requester").only(
+        *TICKET_COLUMNS,
+        *(f"{person}__{field}" for person in ("assignee", "requester") for field in USER_COLUMNS),
+    )
     serializer_class = TicketSerializer
     filterset_class = TicketFilterSet
 
@@ -178,18 +196,23 @@ class TicketViewSet(viewsets.ModelViewSet):
             headers={"Location": location, "ETag": f'"{body["version"]}"'},
         )
 
+    def _ticket_id(self) -> int:
+        pk = str(self.kwargs["pk"])
+        if not pk.isdigit() or int(pk) > MAX_ID:
+            raise Http404
+        return int(pk)
+
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        serializer = self.get_serializer(
-            instance, data=request.data, partial=kwargs.get("partial", False)
-        )
+        # One locked read of the visible ticket, in the service, instead of get_object first.
+        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         try:
             ticket = ticket_update(
-                ticket_id=instance.pk,
+                ticket_id=self._ticket_id(),
                 by=request.user,
                 changes=serializer.validated_data,
                 expected_version=parse_if_match(request),
+                scope=self.get_queryset(),
             )
         except TicketNotFound:
             raise Http404 from None
@@ -287,10 +310,12 @@ class TicketViewSet(viewsets.ModelViewSet):
         return self._respond(ticket)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
         try:
             ticket_delete(
-                ticket_id=instance.pk, by=request.user, expected_version=parse_if_match(request)
+                ticket_id=self._ticket_id(),
+                by=request.user,
+                expected_version=parse_if_match(request),
+                scope=self.get_queryset(),
             )
         except TicketNotFound:
             raise Http404 from None

@@ -146,7 +146,7 @@ def test_every_method_gives_404_after_delete(agent_client, method):
     )
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No Ticket matches the given query."}
+    assert response.json() == {"detail": "Not found."}
 
 
 @pytest.mark.parametrize("suffix", ["", "/"])

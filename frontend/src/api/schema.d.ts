@@ -258,24 +258,22 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description * `created` - создано
-         *     * `changed` - изменено
-         *     * `commented` - прокомментировано
-         *     * `deleted` - удалено
-         *     * `restored` - восстановлено
+         * @description * `created` - created
+         *     * `changed` - changed
+         *     * `commented` - commented
+         *     * `deleted` - deleted
+         *     * `restored` - restored
          * @enum {string}
          */
         ActionEnum: "created" | "changed" | "commented" | "deleted" | "restored";
         /** @description A comment on a ticket; `internal` ones are visible to agents only. */
         Comment: {
             readonly id: number;
-            /** Обращение */
             readonly ticket: number;
-            /** Автор */
             readonly author: number;
             readonly author_name: string;
             /**
-             * Время
+             * Time
              * Format: date-time
              */
             readonly created_at: string;
@@ -297,10 +295,7 @@ export interface components {
         /** @description The signed-in user with their role. */
         Me: {
             readonly id: number;
-            /**
-             * Имя пользователя
-             * @description Обязательное поле. Не более 150 символов. Только буквы, цифры и символы @/./+/-/_.
-             */
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
             username: string;
             readonly display_name: string;
             readonly role: components["schemas"]["RoleEnum"];
@@ -399,69 +394,56 @@ export interface components {
         Ticket: {
             readonly id: number;
             title: string;
-            description?: string;
-            status?: components["schemas"]["TicketStatusEnum"];
-            priority?: components["schemas"]["TicketPriorityEnum"];
-            assignee?: number | null;
+            description: string;
+            status: components["schemas"]["TicketStatusEnum"];
+            priority: components["schemas"]["TicketPriorityEnum"];
+            assignee: number | null;
             readonly assignee_name: string | null;
-            /** Заявитель */
             readonly requester: number;
             readonly requester_name: string;
             /**
-             * Создано
+             * Created
              * Format: date-time
              */
             readonly created_at: string;
             /**
-             * Обновлено
+             * Updated
              * Format: date-time
              */
             readonly updated_at: string;
             /**
-             * Решено
+             * Resolved
              * Format: date-time
              */
             readonly resolved_at: string | null;
-            /**
-             * Версия
-             * @description Меняется при каждой записи; используется для If-Match.
-             */
+            /** @description Changes with every write; used for If-Match. */
             readonly version: number;
         };
         /** @description A history entry; values as the API writes them, each with a label people can read. */
         TicketChange: {
             readonly id: number;
             /**
-             * Время
+             * Time
              * Format: date-time
              */
             readonly created_at: string;
-            /** Автор изменения */
             readonly actor: number | null;
             readonly actor_name: string | null;
-            /** Действие */
             readonly action: components["schemas"]["ActionEnum"];
-            /** Поле */
             readonly field: string;
-            /** Старое значение */
             readonly old_value: unknown;
-            /** Новое значение */
             readonly new_value: unknown;
             readonly old_label: string | null;
             readonly new_label: string | null;
-            /** Комментарий */
             readonly comment: number | null;
-            /**
-             * Внутренний
-             * @description Видно только агентам.
-             */
+            /** @description Shown to agents only. */
             readonly internal: boolean;
         };
         /**
-         * @description * `low` - Низкий
-         *     * `medium` - Средний
-         *     * `high` - Высокий
-         *     * `critical` - Критический
+         * @description * `low` - Low
+         *     * `medium` - Medium
+         *     * `high` - High
+         *     * `critical` - Critical
          * @enum {string}
          */
         TicketPriorityEnum: "low" | "medium" | "high" | "critical";
@@ -474,11 +456,11 @@ export interface components {
             assignee?: number | null;
         };
         /**
-         * @description * `new` - Новое
-         *     * `in_progress` - В работе
-         *     * `on_hold` - Приостановлено
-         *     * `resolved` - Решено
-         *     * `closed` - Закрыто
+         * @description * `new` - New
+         *     * `in_progress` - In progress
+         *     * `on_hold` - On hold
+         *     * `resolved` - Resolved
+         *     * `closed` - Closed
          * @enum {string}
          */
         TicketStatusEnum: "new" | "in_progress" | "on_hold" | "resolved" | "closed";
@@ -489,10 +471,7 @@ export interface components {
         /** @description A user as pickers and tables show them. */
         User: {
             readonly id: number;
-            /**
-             * Имя пользователя
-             * @description Обязательное поле. Не более 150 символов. Только буквы, цифры и символы @/./+/-/_.
-             */
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
             username: string;
             readonly display_name: string;
         };
@@ -1095,7 +1074,7 @@ export interface operations {
                 /** @description An ISO date (YYYY-MM-DD) or date-time. */
                 created_before?: string;
                 /**
-                 * @description Сортировка
+                 * @description Ordering
                  *
                  *     * `id` - Id
                  *     * `-id` - Id (по убыванию)
@@ -1116,21 +1095,21 @@ export interface operations {
                 /** @description Number of results to return per page. */
                 page_size?: number;
                 /**
-                 * @description * `low` - Низкий
-                 *     * `medium` - Средний
-                 *     * `high` - Высокий
-                 *     * `critical` - Критический
+                 * @description * `low` - Low
+                 *     * `medium` - Medium
+                 *     * `high` - High
+                 *     * `critical` - Critical
                  */
                 priority?: ("critical" | "high" | "low" | "medium")[];
                 /** @description A user id, or `me`, or (assignee) `none`. */
                 requester?: string;
                 search?: string;
                 /**
-                 * @description * `new` - Новое
-                 *     * `in_progress` - В работе
-                 *     * `on_hold` - Приостановлено
-                 *     * `resolved` - Решено
-                 *     * `closed` - Закрыто
+                 * @description * `new` - New
+                 *     * `in_progress` - In progress
+                 *     * `on_hold` - On hold
+                 *     * `resolved` - Resolved
+                 *     * `closed` - Closed
                  */
                 status?: ("closed" | "in_progress" | "new" | "on_hold" | "resolved")[];
             };
@@ -1336,7 +1315,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this обращение. */
+                /** @description A unique integer value identifying this ticket. */
                 id: number;
             };
             cookie?: never;
@@ -1433,7 +1412,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description A unique integer value identifying this обращение. */
+                /** @description A unique integer value identifying this ticket. */
                 id: number;
             };
             cookie?: never;
@@ -1545,7 +1524,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description A unique integer value identifying this обращение. */
+                /** @description A unique integer value identifying this ticket. */
                 id: number;
             };
             cookie?: never;
@@ -1650,7 +1629,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description A unique integer value identifying this обращение. */
+                /** @description A unique integer value identifying this ticket. */
                 id: number;
             };
             cookie?: never;
@@ -1764,7 +1743,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A unique integer value identifying this обращение. */
+                /** @description A unique integer value identifying this ticket. */
                 id: number;
             };
             cookie?: never;
@@ -1858,7 +1837,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this обращение. */
+                /** @description A unique integer value identifying this ticket. */
                 id: number;
             };
             cookie?: never;
@@ -1963,7 +1942,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A unique integer value identifying this обращение. */
+                /** @description A unique integer value identifying this ticket. */
                 id: number;
             };
             cookie?: never;
@@ -2057,7 +2036,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A unique integer value identifying this обращение. */
+                /** @description A unique integer value identifying this ticket. */
                 id: number;
             };
             cookie?: never;
