@@ -23,6 +23,8 @@ import psycopg
 DATABASE_URL = os.environ["DATABASE_URL"]
 PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
 EXACT_COUNT_LIMIT, RANK_WINDOW = 1000, 100
+STATUSES = ["new", "in_progress", "on_hold", "resolved", "closed"]
+PRIORITIES = ["low", "medium", "high", "critical"]
 MAX_ID = 2**63 - 1
 
 COLUMNS = """
@@ -143,13 +145,13 @@ def visible(user: tuple[int, bool]) -> tuple[list[str], list[Any]]:
 def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
     query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
     where, args = visible(user)
-    for name in ("status", "priority"):
+    for name, choices in (("status", STATUSES), ("priority", PRIORITIES)):
         if query.get(name):
-            # ORed equalities as django-filter writes them: the planner's estimate, and so
-            # `count`, must come out as the service's.
-            values = list(dict.fromkeys(query[name]))
-            where.append(f"({' OR '.join([f't.{name} = %s'] * len(values))})")
-            args += values
+            # One IN on the rank column, as the service filters: the planner's estimate, and
+            # so `count`, must come out as the service's.
+            ranks = sorted({choices.index(value) for value in query[name] if value in choices})
+            where.append(f"t.{name}_rank IN ({', '.join(['%s'] * len(ranks))})")
+            args += ranks
     text = query.get("search", [""])[-1].strip()
     number = text.lstrip("#")
     numeric = number.isdigit() and int(number) <= MAX_ID
@@ -181,6 +183,7 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
     conn = db.get()
     condition = " AND ".join(where)
     offset, limit = (page - 1) * size, size + 1
+    window_size = None
     if text and "ordering" not in query:
         # Like the service: the newest RANK_WINDOW matches ranked by relevance, then by date.
         window = [
@@ -191,6 +194,7 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
                 args,
             )
         ]
+        window_size = len(window)
         rows = []
         if offset < len(window):
             rank = "CASE WHEN t.title ILIKE %s ESCAPE '\\' THEN 10.0 ELSE 0.0 END"
@@ -223,7 +227,12 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
     has_next = len(rows) > size
     rows = rows[:size]
     if has_next:
-        count, exact = total(conn, condition, args, known_more_than=offset + size)
+        if window_size is not None and window_size < RANK_WINDOW:
+            count, exact = window_size, True
+        else:
+            count, exact = total(
+                conn, condition, args, known_more_than=offset + size, searching=bool(text)
+            )
     elif rows or page == 1:
         count, exact = offset + len(rows), True
     else:
@@ -239,15 +248,20 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
 
 
 def total(
-    conn: psycopg.Connection, condition: str, args: list[Any], *, known_more_than: int
+    conn: psycopg.Connection,
+    condition: str,
+    args: list[Any],
+    *,
+    known_more_than: int,
+    searching: bool,
 ) -> tuple[int, bool]:
-    """The service's rule: the planner's estimate when far above the bound, else an exact
-    count up to EXACT_COUNT_LIMIT, else the estimate again (flagged as such)."""
+    """The service's rule: the planner's estimate when far above the bound or searching, else
+    an exact count up to EXACT_COUNT_LIMIT, else the estimate again (flagged as such)."""
     plan = conn.execute(
         f"EXPLAIN (FORMAT JSON) SELECT t.id FROM tickets_ticket t WHERE {condition}", args
     ).fetchone()[0]
     estimate = int(plan[0]["Plan"]["Plan Rows"])
-    if estimate > 10 * EXACT_COUNT_LIMIT:
+    if estimate > 10 * EXACT_COUNT_LIMIT or searching:
         return max(estimate, known_more_than + 1), False
     counted = conn.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM tickets_ticket t WHERE {condition}"
