@@ -5,6 +5,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without a session. */
     public?: boolean
+    /** Only agents may open it; others land on the ticket list. */
+    agentOnly?: boolean
   }
 }
 
@@ -19,6 +21,12 @@ export function createAppRouter(history: RouterHistory = createWebHistory('/')):
     routes: [
       { path: '/', name: 'tickets', component: () => import('@/views/TicketListView.vue') },
       { path: '/tickets/new', name: 'ticket-new', component: () => import('@/views/TicketCreateView.vue') },
+      {
+        path: '/tickets/deleted',
+        name: 'tickets-deleted',
+        component: () => import('@/views/TicketDeletedListView.vue'),
+        meta: { agentOnly: true },
+      },
       {
         path: '/tickets/:id(\\d+)',
         name: 'ticket',
@@ -45,6 +53,7 @@ export function createAppRouter(history: RouterHistory = createWebHistory('/')):
       return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
     }
     if (to.name === 'login' && session.isAuthenticated) return safeRedirect(to.query.next)
+    if (to.meta.agentOnly && !session.isAgent) return { name: 'tickets' }
     return true
   })
 

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { ConflictError, NotFoundError, ValidationError } from '@/api/http'
+import { createComment } from '@/api/comments'
+import { listHistory } from '@/api/history'
 import { getTicket, updateTicket } from '@/api/tickets'
 import { mountApp, REQUESTER } from '@/test/app'
 import { makeTicket } from '@/test/tickets'
@@ -9,8 +11,12 @@ vi.mock('@/api/tickets', () => ({
   getTicket: vi.fn(),
   updateTicket: vi.fn(),
   deleteTicket: vi.fn(),
+  restoreTicket: vi.fn(),
   listTickets: vi.fn(async () => ({ count: 0, next: null, previous: null, results: [] })),
 }))
+const emptyPage = { count: 0, count_exact: true, next: null, previous: null, results: [] }
+vi.mock('@/api/history', () => ({ listHistory: vi.fn(async () => emptyPage) }))
+vi.mock('@/api/comments', () => ({ listComments: vi.fn(async () => emptyPage), createComment: vi.fn() }))
 vi.mock('@/api/users', () => ({ listAgents: vi.fn(async () => ({ count: 0, next: null, previous: null, results: [] })) }))
 
 const getMock = vi.mocked(getTicket)
@@ -90,6 +96,31 @@ describe('TicketDetailView', () => {
     expect(updateMock).toHaveBeenLastCalledWith(7, { description: 'Моя версия' }, { etag: '"3"' })
     expect(descriptionValue(wrapper)).toBe('Моя версия')
     expect((wrapper.get('#ticket-title').element as HTMLInputElement).value).toBe('Их заголовок')
+  })
+
+  it('reads the timeline again after a save and after a new comment', async () => {
+    getMock.mockResolvedValueOnce({ ticket: makeTicket({ id: 7 }), etag: '"1"' })
+    updateMock.mockResolvedValueOnce({ ticket: makeTicket({ id: 7, description: 'Новое', version: 2 }), etag: '"2"' })
+    vi.mocked(createComment).mockResolvedValueOnce({
+      id: 1,
+      ticket: 7,
+      author: 1,
+      author_name: 'Ольга Смирнова',
+      created_at: '2026-11-20T09:40:00Z',
+      text: 'Готово',
+      internal: false,
+    })
+    ;({ wrapper } = await mountApp('/tickets/7'))
+    expect(vi.mocked(listHistory)).toHaveBeenCalledTimes(1)
+
+    await wrapper.get('#ticket-description').setValue('Новое')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    await wrapper.get('#ticket-comment-text').setValue('Готово')
+    await wrapper.findAll('form')[1]!.trigger('submit')
+    await flushPromises()
+
+    expect(vi.mocked(listHistory)).toHaveBeenCalledTimes(3)
   })
 
   it('says that a deleted ticket is gone', async () => {
