@@ -1,6 +1,7 @@
 """The ticket API: tickets, the agent picker, and authentication."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model, login, logout
@@ -83,19 +84,8 @@ IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
 
 
 FILTER_PARAMS = frozenset(TicketFilterSet.base_filters)
-TICKET_COLUMNS = (
-    "id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "assignee",
-    "requester",
-    "created_at",
-    "updated_at",
-    "resolved_at",
-    "version",
-)
+# The ticket's own columns that the representation shows (the *_name fields come from joins).
+TICKET_COLUMNS = tuple(f for f in TicketSerializer.Meta.fields if not f.endswith("_name"))
 USER_COLUMNS = ("username", "first_name", "last_name")
 
 
@@ -206,19 +196,23 @@ class TicketViewSet(viewsets.ModelViewSet):
         # One locked read of the visible ticket, in the service, instead of get_object first.
         serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
+        result = self._write(ticket_update, changes=serializer.validated_data)
+        return result if isinstance(result, Response) else self._respond(result)
+
+    def _write(self, service: Callable[..., Ticket], **arguments: Any) -> Ticket | Response:
+        """Runs a write service on the visible ticket, with the request's If-Match."""
         try:
-            ticket = ticket_update(
+            return service(
                 ticket_id=self._ticket_id(),
-                by=request.user,
-                changes=serializer.validated_data,
-                expected_version=parse_if_match(request),
+                by=self.request.user,
+                expected_version=parse_if_match(self.request),
                 scope=self.get_queryset(),
+                **arguments,
             )
         except TicketNotFound:
             raise Http404 from None
         except VersionConflict as conflict:
             return self._conflict(conflict)
-        return self._respond(ticket)
 
     def _page(self, queryset: Any, serializer_class: Any, **context: Any) -> Response:
         page = self.paginate_queryset(queryset)
@@ -301,27 +295,15 @@ class TicketViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="Restore a deleted ticket (agents)", request=None)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsAgent])
     def restore(self, request: Request, pk: str) -> Response:
-        if not str(pk).isdigit():
-            raise Http404
         try:
-            ticket = ticket_restore(ticket_id=int(pk), by=request.user)
+            ticket = ticket_restore(ticket_id=self._ticket_id(), by=request.user)
         except TicketNotFound:
             raise Http404 from None
         return self._respond(ticket)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            ticket_delete(
-                ticket_id=self._ticket_id(),
-                by=request.user,
-                expected_version=parse_if_match(request),
-                scope=self.get_queryset(),
-            )
-        except TicketNotFound:
-            raise Http404 from None
-        except VersionConflict as conflict:
-            return self._conflict(conflict)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        result = self._write(ticket_delete)
+        return result if isinstance(result, Response) else Response(status=204)
 
 
 @extend_schema_view(list=extend_schema(summary="List active agents (for the assignee picker)"))
