@@ -17,10 +17,15 @@ help:
 	@echo "make run   - start Service Desk at http://$(HOST):$(PORT)/ (SQLite unless DATABASE_URL is set)"
 	@echo "make test  - run every test suite (PostgreSQL when DATABASE_URL points at it)"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt $(wildcard requirements-deploy.txt)
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@interpreter=$$(tools/find-python) && echo "Using $$interpreter" && \
 	  { [ -x $(PYTHON) ] || $$interpreter -m venv $(VENV); }
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt $(if $(wildcard requirements-deploy.txt),-r requirements-deploy.txt)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+# The deployment checks' tools (Helm SDK, schema validators, linters) only for test-deploy.
+$(VENV)/.installed-deploy: $(VENV)/.installed requirements-deploy.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-deploy.txt
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -67,7 +72,7 @@ test-e2e: venv frontend
 	@command -v chromium >/dev/null || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
 	cd frontend && DATABASE_URL=$$(../$(PYTHON) ../tools/fresh-db e2e) PYTHON=../$(PYTHON) npm run test:e2e
 
-test-deploy: venv
+test-deploy: $(VENV)/.installed-deploy
 	PYTHON=$(PYTHON) tools/deploy/check
 
 test-smoke: venv
