@@ -75,3 +75,25 @@ export async function patchTicketViaApi(context: BrowserContext, id: number, bod
   const response = await context.request.patch(`/api/tickets/${id}`, { data: body, headers: { 'X-CSRFToken': csrf } })
   expect(response.status(), await response.text()).toBe(200)
 }
+
+/** The superuser e2e/start-server.sh creates for the Django admin. */
+export const ADMIN = { username: 'e2e_admin', password: PASSWORD }
+
+async function csrfOf(context: BrowserContext): Promise<string> {
+  return (await context.cookies()).find((cookie) => cookie.name === 'csrftoken')?.value ?? ''
+}
+
+/** Deletes a ticket through the API as the context's user. */
+export async function deleteTicketViaApi(context: BrowserContext, id: number): Promise<void> {
+  const response = await context.request.delete(`/api/tickets/${id}`, { headers: { 'X-CSRFToken': await csrfOf(context) } })
+  expect(response.status(), await response.text()).toBe(204)
+}
+
+/** Comments on a ticket through the API as the context's user. */
+export async function commentViaApi(context: BrowserContext, id: number, text: string, internal = false): Promise<void> {
+  const response = await context.request.post(`/api/tickets/${id}/comments`, {
+    data: { text, internal },
+    headers: { 'X-CSRFToken': await csrfOf(context) },
+  })
+  expect(response.status(), await response.text()).toBe(201)
+}
