@@ -136,6 +136,22 @@ test.describe('deleting and restoring', () => {
     await expect(history(page).nth(1)).toContainText(`${AGENT.displayName} deleted the ticket`)
   })
 
+  test('after a delete from the table, Undo puts the row back', async ({ page, browser }) => {
+    const agent = await browser.newContext({ storageState: AGENT.storage })
+    const ticket = await createTicketViaApi(agent, { title: `Отменить в таблице ${token}` })
+    await agent.close()
+    await page.goto(`/?search=${encodeURIComponent(ticket.title)}`)
+    await expect(rowWith(page, ticket.title)).toHaveCount(1)
+
+    await page.getByRole('button', { name: `Delete ticket ${ticket.id}` }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click()
+    await expect(rowWith(page, ticket.title)).toHaveCount(0)
+    await page.getByRole('button', { name: 'Undo' }).click()
+
+    await expect(page.getByText(`Ticket ${ticket.id} restored.`)).toBeVisible()
+    await expect(rowWith(page, ticket.title)).toHaveCount(1)
+  })
+
   test('an agent restores a deleted ticket from the deleted tickets list', async ({ page, browser }) => {
     const agent = await browser.newContext({ storageState: AGENT.storage })
     const ticket = await createTicketViaApi(agent, { title: `Восстановить из списка ${token}` })
