@@ -18,6 +18,10 @@ describe('formatRelativeTime', () => {
     expect(formatRelativeTime(ago(3 * 24 * 3600), now, 'ru')).toBe('3 дня назад')
   })
 
+  it('says now for a time slightly ahead of this clock', () => {
+    expect(formatRelativeTime(ago(-120), now, 'en')).toBe('now')
+  })
+
   it('rounds to the largest unit that fits', () => {
     expect(formatRelativeTime(ago(59 * 60), now, 'en')).toBe('1 hour ago')
     expect(formatRelativeTime(ago(400 * 24 * 3600), now, 'en')).toBe('last year')

@@ -10,10 +10,11 @@ const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60],
 ]
 
-/** "5 minutes ago" in the given locale; `now` under 45 seconds, and a rounded largest unit otherwise. */
+/** "5 minutes ago" in the given locale: `now` under 45 seconds or in the future, else the largest unit that fits, rounded. */
 export function formatRelativeTime(date: Date, now: Date, locale: string): string {
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
-  const seconds = (date.getTime() - now.getTime()) / 1000
+  // Past times only: a server clock slightly ahead of this one must not say "in 2 minutes".
+  const seconds = Math.min(0, (date.getTime() - now.getTime()) / 1000)
   if (Math.abs(seconds) < 45) return format.format(0, 'second')
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size * 0.95 || unit === 'minute') return format.format(Math.round(seconds / size), unit)
