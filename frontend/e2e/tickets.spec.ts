@@ -204,7 +204,7 @@ test.describe('language', () => {
   test('follows a Russian browser and keeps the language chosen in the switcher', async ({ page }) => {
     await page.goto('/')
 
-    await expect(page.getByRole('heading', { name: 'Заявки', level: 1 })).toBeVisible()
+    await expect(page.getByRole('heading', { name: 'Обращения', level: 1 })).toBeVisible()
     await expect(page.locator('html')).toHaveAttribute('lang', 'ru')
     await page.getByRole('combobox', { name: 'Статус', exact: true }).press('Enter')
     await expect(page.getByRole('option', { name: 'Приостановлено', exact: true })).toBeVisible()
