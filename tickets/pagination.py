@@ -7,6 +7,8 @@ EXACT_COUNT_LIMIT, and otherwise PostgreSQL's planner estimate (at least the bou
 """
 
 import json
+import time
+from collections import OrderedDict
 from typing import Any
 
 from django.db import connections
@@ -30,18 +32,36 @@ def bounded_count(queryset: QuerySet, limit: int) -> int:
     return queryset.order_by()[: limit + 1].count()
 
 
+ESTIMATE_TTL_SECONDS = 30
+_estimates: OrderedDict[tuple[Any, ...], tuple[float, int]] = OrderedDict()
+
+
 def planner_estimate(queryset: QuerySet) -> int | None:
-    """PostgreSQL's estimate of the rows a query returns; None elsewhere."""
+    """PostgreSQL's estimate of the rows a query returns; None elsewhere.
+
+    An estimate is approximate by nature, so each process reuses one per query for a few
+    seconds instead of asking the planner on every page view.
+    """
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    key = (queryset.db, sql, tuple(map(str, params)))
+    now = time.monotonic()
+    cached = _estimates.get(key)
+    if cached is not None and now - cached[0] < ESTIMATE_TTL_SECONDS:
+        return cached[1]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    _estimates[key] = (now, estimate)
+    _estimates.move_to_end(key)
+    while len(_estimates) > 512:
+        _estimates.popitem(last=False)
+    return estimate
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

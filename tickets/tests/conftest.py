@@ -5,6 +5,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tickets.pagination import _estimates
+
 from .factories import make_agent, make_user
 
 
@@ -24,6 +26,7 @@ def _test_settings(settings: Any) -> None:
 def _fresh_cache(db: Any, _test_settings: None) -> Iterator[None]:
     """Throttle counters live in the cache: every test starts from zero."""
     cache.clear()
+    _estimates.clear()
     yield
     cache.clear()
 
