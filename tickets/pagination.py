@@ -7,6 +7,7 @@ EXACT_COUNT_LIMIT, and otherwise PostgreSQL's planner estimate (at least the bou
 """
 
 import json
+import threading
 import time
 from collections import OrderedDict
 from typing import Any
@@ -34,6 +35,7 @@ def bounded_count(queryset: QuerySet, limit: int) -> int:
 
 ESTIMATE_TTL_SECONDS = 30
 _estimates: OrderedDict[tuple[Any, ...], tuple[float, int]] = OrderedDict()
+_estimates_lock = threading.Lock()
 
 
 def planner_estimate(queryset: QuerySet) -> int | None:
@@ -57,10 +59,11 @@ def planner_estimate(queryset: QuerySet) -> int | None:
     if isinstance(plan, str):
         plan = json.loads(plan)
     estimate = int(plan[0]["Plan"]["Plan Rows"])
-    _estimates[key] = (now, estimate)
-    _estimates.move_to_end(key)
-    while len(_estimates) > 512:
-        _estimates.popitem(last=False)
+    with _estimates_lock:  # gunicorn may run several threads per worker
+        _estimates[key] = (now, estimate)
+        _estimates.move_to_end(key)
+        while len(_estimates) > 512:
+            _estimates.popitem(last=False)
     return estimate
 
 
