@@ -1,6 +1,7 @@
 """Service Desk settings: every deploy-varying value comes from the environment."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -182,11 +183,12 @@ STORAGES = {
 }
 
 
+_VITE_HASHED = re.compile(r"/assets/[^/]+-[A-Za-z0-9_-]{8,}\.\w+$")
+
+
 def _is_immutable_file(path: str, url: str) -> bool:
     """Vite names its bundles `assets/name-<hash>.ext`: those may be cached forever."""
-    import re
-
-    return bool(re.search(r"/assets/[^/]+-[A-Za-z0-9_-]{8,}\.\w+$", url))
+    return bool(_VITE_HASHED.search(url))
 
 
 WHITENOISE_IMMUTABLE_FILE_TEST = _is_immutable_file

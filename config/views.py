@@ -7,6 +7,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as default_server_error
 
 FRONTEND_MISSING = """<!doctype html>
 <html lang="en"><meta charset="utf-8"><title>Service Desk</title>
@@ -54,14 +56,10 @@ def _is_api(request: HttpRequest) -> bool:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
-    from django.views.defaults import page_not_found
-
     return page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": "Internal server error."}, status=500)
-    from django.views.defaults import server_error as default_server_error
-
     return default_server_error(request)
