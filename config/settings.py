@@ -119,6 +119,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, skipping the per-request health check of connections in steady use.
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # Fail fast when the database is unreachable instead of hanging a worker: a refused or
     # silent connect gives up after DB_CONNECT_TIMEOUT; a link that drops packets mid-request
     # is noticed by TCP within DB_TCP_USER_TIMEOUT_MS, idle pooled ones by the keepalives.
@@ -129,9 +131,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options.setdefault("keepalives_idle", env_int("DB_KEEPALIVES_IDLE", 10))
     _options.setdefault("keepalives_interval", 3)
     _options.setdefault("keepalives_count", 3)
+# A pooled connection idle for longer than this (ms) is checked with `SELECT 1` before a request
+# uses it; one that served a request more recently is trusted (see config/postgresql/base.py).
+DB_HEALTH_CHECK_IDLE_MS = env_int("DB_HEALTH_CHECK_IDLE_MS", 1000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# How long each process reuses a user it authenticated before asking the shared cache again:
+# the delay before a change made in another process (a revoked token, a deactivated account)
+# applies here. 0 asks the shared cache on every request.
+AUTH_LOCAL_CACHE_SECONDS = env_int("AUTH_LOCAL_CACHE_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -1,13 +1,19 @@
 """Authentication that reads users from the shared cache instead of the database.
 
-With REDIS_URL set, an authenticated request (token or session) costs no database round trip
-for finding its user; entries are dropped whenever a user or token changes, so deactivation,
-password changes and token revocation apply at once in every process.
+Two tiers: each process keeps the users it found for AUTH_LOCAL_CACHE_SECONDS (a few
+seconds), so a steady client costs no round trip at all, and the shared cache (Redis with
+REDIS_URL, else the database cache table) keeps them for TTL_SECONDS across processes. Entries
+are dropped whenever a user or token changes: deactivation, password and role changes and token
+revocation apply at once in the process that makes them and in the shared cache, and in every
+other process within AUTH_LOCAL_CACHE_SECONDS.
 """
 
+import copy
 import hashlib
+import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -19,6 +25,34 @@ from rest_framework.exceptions import AuthenticationFailed
 
 TTL_SECONDS = 300
 _MISSING = object()
+LOCAL_LIMIT = 10_000
+_local: dict[str, tuple[float, Any]] = {}
+
+
+def _cached(key: str) -> Any:
+    """The user kept under key, from this process or the shared cache; _MISSING if neither."""
+    entry = _local.get(key)
+    if entry is not None and entry[0] > time.monotonic():
+        # A copy per request: requests in other threads must not see each other's changes.
+        return copy.copy(entry[1])
+    user = cache.get(key, _MISSING)
+    if user is not _MISSING:
+        _keep_local(key, user)
+    return user
+
+
+def _keep(key: str, user: Any) -> None:
+    cache.set(key, user, TTL_SECONDS)
+    _keep_local(key, user)
+
+
+def _keep_local(key: str, user: Any) -> None:
+    seconds = settings.AUTH_LOCAL_CACHE_SECONDS
+    if seconds <= 0:
+        return
+    if len(_local) >= LOCAL_LIMIT:
+        _local.clear()
+    _local[key] = (time.monotonic() + seconds, copy.copy(user))
 
 
 def _token_key(key: str) -> str:
@@ -33,14 +67,14 @@ class CachedTokenAuthentication(TokenAuthentication):
     """DRF token authentication with the token's user kept in the cache."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        user = cache.get(_token_key(key), _MISSING)
+        user = _cached(_token_key(key))
         if user is _MISSING:
             try:
                 token = Token.objects.select_related("user").get(key=key)
             except Token.DoesNotExist:
                 raise AuthenticationFailed("Invalid token.") from None
             user = token.user
-            cache.set(_token_key(key), user, TTL_SECONDS)
+            _keep(_token_key(key), user)
         if not user.is_active:
             raise AuthenticationFailed("User inactive or deleted.")
         return user, key
@@ -50,12 +84,12 @@ class CachedModelBackend(ModelBackend):
     """Django's model backend, with the session's user kept in the cache."""
 
     def get_user(self, user_id: Any) -> Any:
-        user = cache.get(_user_key(user_id), _MISSING)
+        user = _cached(_user_key(user_id))
         if user is _MISSING:
             user = super().get_user(user_id)
             if user is None:
                 return None
-            cache.set(_user_key(user_id), user, TTL_SECONDS)
+            _keep(_user_key(user_id), user)
         return user if self.user_can_authenticate(user) else None
 
 
@@ -66,6 +100,8 @@ def forget_user(user: Any) -> None:
         _token_key(key) for key in Token.objects.filter(user=user).values_list("key", flat=True)
     ]
     cache.delete_many(keys)
+    for key in keys:
+        _local.pop(key, None)
 
 
 @receiver(post_save, sender=get_user_model())
@@ -77,3 +113,4 @@ def _user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Token)
 def _token_deleted(sender: Any, instance: Token, **kwargs: Any) -> None:
     cache.delete(_token_key(instance.key))
+    _local.pop(_token_key(instance.key), None)

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tickets import authentication
 from tickets.pagination import _estimates
 
 from .factories import make_agent, make_user
@@ -24,11 +25,13 @@ def _test_settings(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(db: Any, _test_settings: None) -> Iterator[None]:
-    """Throttle counters live in the cache: every test starts from zero."""
+    """Throttle counters and users live in caches: every test starts from empty ones."""
     cache.clear()
+    authentication._local.clear()
     _estimates.clear()
     yield
     cache.clear()
+    authentication._local.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,13 @@
 """Authenticated requests find their user in the cache, and changes apply at once."""
 
+import time
+
+from django.core.cache import caches
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tickets import authentication
 
 from .factories import PASSWORD
 
@@ -64,3 +70,50 @@ def test_role_change_applies_at_once(requester):
     requester.save()
 
     assert client.get("/api/auth/me").json()["role"] == "agent"
+
+
+def revoke_elsewhere(user):
+    """What another process's revocation leaves here: no row, no shared entry, no signal."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM authtoken_token WHERE user_id = %s", [user.pk])
+    caches["default"].clear()
+
+
+def test_a_process_serves_a_steady_client_without_the_shared_cache(requester, monkeypatch):
+    client = token_client(requester)
+    client.get("/api/auth/me")
+    calls = []
+    monkeypatch.setattr(caches["default"], "get", lambda *a, **k: calls.append(a))
+
+    response = client.get("/api/auth/me")
+
+    assert response.json()["username"] == "requester"
+    assert calls == []
+
+
+def test_changes_made_by_another_process_apply_within_the_local_cache_time(
+    requester, monkeypatch, settings
+):
+    settings.AUTH_LOCAL_CACHE_SECONDS = 5
+    client = token_client(requester)
+    client.get("/api/auth/me")
+    # Another process revokes the token: the table and the shared cache lose it, while this
+    # process, which got no signal, keeps its own copy until it expires.
+    key = Token.objects.get(user=requester).key
+    revoke_elsewhere(requester)
+    assert client.get("/api/auth/me").status_code == 200
+
+    now = time.monotonic()
+    monkeypatch.setattr(authentication.time, "monotonic", lambda: now + 6)
+
+    assert client.get("/api/auth/me").status_code == 401
+    assert key not in str(authentication._local)
+
+
+def test_local_cache_can_be_turned_off(requester, settings):
+    settings.AUTH_LOCAL_CACHE_SECONDS = 0
+    client = token_client(requester)
+    client.get("/api/auth/me")
+    revoke_elsewhere(requester)
+
+    assert client.get("/api/auth/me").status_code == 401
