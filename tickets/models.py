@@ -33,6 +33,11 @@ def display_name(user: Any) -> str | None:
     return user.get_full_name() or user.get_username()
 
 
+def display_name_of(username: str, first_name: str, last_name: str) -> str:
+    """display_name() of a user known by these columns only."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def alive(self) -> "TicketQuerySet":
         return self.filter(deleted_at__isnull=True)

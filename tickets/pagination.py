@@ -20,6 +20,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .listing import CompiledList
+
 EXACT_COUNT_LIMIT = 1000
 # SQL offsets are 64-bit: past this page number an offset could overflow into a 500.
 MAX_PAGE = 10**12
@@ -118,7 +120,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return rows
 
-    def _rows(self, queryset: QuerySet, offset: int, limit: int, rank: Any) -> list[Any]:
+    def _rows(self, queryset: Any, offset: int, limit: int, rank: Any) -> list[Any]:
+        if isinstance(queryset, CompiledList):
+            return queryset.rows(offset, limit)
         if rank is None:
             return list(queryset[offset : offset + limit])
         window = list(queryset.values_list("pk", flat=True)[:RANK_WINDOW])
@@ -137,16 +141,23 @@ class PageNumberPagination(pagination.PageNumberPagination):
             rows += list(queryset[start:end])
         return rows
 
-    def _total(self, queryset: QuerySet, *, known_more_than: int) -> tuple[int, bool]:
+    def _total(self, queryset: Any, *, known_more_than: int) -> tuple[int, bool]:
         if self.window_size is not None and self.window_size < RANK_WINDOW:
             return self.window_size, True  # a ranked search read every match already
-        estimate = planner_estimate(queryset)
+        compiled = isinstance(queryset, CompiledList)
+        estimate = (
+            queryset.estimate(ESTIMATE_TTL_SECONDS) if compiled else planner_estimate(queryset)
+        )
         # Far above the bound the planner's word is enough, and counting search matches means
         # rechecking text row by row: both would only confirm what the estimate says.
         searching = "search" in self.request.query_params
         if estimate is not None and (estimate > 10 * EXACT_COUNT_LIMIT or searching):
             return max(estimate, known_more_than + 1), False
-        counted = bounded_count(queryset, EXACT_COUNT_LIMIT)
+        counted = (
+            queryset.bounded_count(EXACT_COUNT_LIMIT)
+            if compiled
+            else bounded_count(queryset, EXACT_COUNT_LIMIT)
+        )
         if counted <= EXACT_COUNT_LIMIT:
             return counted, True
         if estimate is None:

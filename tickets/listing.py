@@ -1,0 +1,173 @@
+"""The ticket list's hot path: each query shape compiled to SQL once per process.
+
+Building and compiling a Django query costs more than PostgreSQL takes to answer it, and a
+list page is the same query for every visit with the same filters by the same person. So the
+first request of a shape builds it the usual way (scope, filters, ordering; invalid filters are
+refused there), and the SQL of its page, its bounded count and its estimate are kept; later
+requests run that SQL directly and read rows as tuples, without model instances.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+from .models import display_name_of
+from .serializers import iso_datetime
+
+# The representation's columns, in the order `representation` reads them.
+COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "assignee_id",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "requester_id",
+    "requester__username",
+    "requester__first_name",
+    "requester__last_name",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "version",
+)
+SHAPES_KEPT = 256
+
+
+class CompiledList:
+    """One list query as SQL: its rows, a bounded count of its matches, and their estimate."""
+
+    def __init__(self, queryset: QuerySet) -> None:
+        self.db = queryset.db
+        compiler = queryset.values_list(*COLUMNS).query.get_compiler(self.db)
+        self.rows_sql, rows_params = compiler.as_sql()
+        self.rows_params = tuple(rows_params)
+        selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(selected).items())
+        matches = queryset.order_by().values("pk").query.get_compiler(self.db)
+        self.matches_sql, matches_params = matches.as_sql()
+        self.matches_params = tuple(matches_params)
+        self.vendor = connections[self.db].vendor
+        self.estimated: tuple[float, int] | None = None
+
+    def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def rows(self, offset: int, limit: int) -> list[Any]:
+        sql = f"{self.rows_sql} LIMIT %s OFFSET %s"
+        rows = self._fetch(sql, (*self.rows_params, limit, offset))
+        return _converted(self.db, self.converters, rows)
+
+    def bounded_count(self, limit: int) -> int:
+        sql = f"SELECT COUNT(*) FROM ({self.matches_sql} LIMIT %s) AS matches"
+        return self._fetch(sql, (*self.matches_params, limit + 1))[0][0]
+
+    def count(self) -> int:
+        return self._fetch(
+            f"SELECT COUNT(*) FROM ({self.matches_sql}) AS matches", self.matches_params
+        )[0][0]
+
+    def estimate(self, ttl: float) -> int | None:
+        """The planner's estimate of the matches (PostgreSQL), reused for `ttl` seconds."""
+        if self.vendor != "postgresql":
+            return None
+        now = time.monotonic()
+        if self.estimated is None or now - self.estimated[0] >= ttl:
+            plan = self._fetch(f"EXPLAIN (FORMAT JSON) {self.matches_sql}", self.matches_params)
+            self.estimated = (now, int(plan[0][0][0]["Plan"]["Plan Rows"]))
+        return self.estimated[1]
+
+
+class CompiledTicket:
+    """One ticket by id within a scope, as SQL: the id is the only parameter that changes."""
+
+    # Stands for the id while compiling, to find where the id goes among the parameters.
+    PLACEHOLDER = -727_272_727
+
+    def __init__(self, scope: QuerySet) -> None:
+        self.db = scope.db
+        query = scope.order_by().filter(pk=self.PLACEHOLDER).values_list(*COLUMNS)
+        compiler = query.query.get_compiler(self.db)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        [self.position] = [i for i, p in enumerate(self.params) if p == self.PLACEHOLDER]
+        selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(selected).items())
+
+    def get(self, pk: int) -> list[Any] | None:
+        params = self.params.copy()
+        params[self.position] = pk
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        return None if row is None else _converted(self.db, self.converters, [row])[0]
+
+
+def _converted(db: str, converters: list[Any], rows: list[Any]) -> list[Any]:
+    """Rows with the backend's conversions applied (none on PostgreSQL; SQLite's datetimes, for
+    one, arrive as naive values)."""
+    if not converters:
+        return rows
+    connection = connections[db]
+    rows = [list(row) for row in rows]
+    for row in rows:
+        for position, (functions, expression) in converters:
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+    return rows
+
+
+_shapes: OrderedDict[Hashable, Any] = OrderedDict()
+_shapes_lock = threading.Lock()
+
+
+def compiled(key: Hashable, build: Callable[[], QuerySet]) -> CompiledList:
+    """The compiled list for key, made from `build()` the first time (or after eviction)."""
+    return _kept(("list", key), lambda: CompiledList(build()))
+
+
+def compiled_ticket(key: Hashable, scope: Callable[[], QuerySet]) -> CompiledTicket:
+    """The compiled single-ticket read for key (the caller's scope), made on first use."""
+    return _kept(("one", key), lambda: CompiledTicket(scope()))
+
+
+def _kept(key: Hashable, make: Callable[[], Any]) -> Any:
+    found = _shapes.get(key)
+    if found is not None:
+        return found
+    made = make()
+    with _shapes_lock:  # gunicorn may run several threads per worker
+        _shapes[key] = made
+        _shapes.move_to_end(key)
+        while len(_shapes) > SHAPES_KEPT:
+            _shapes.popitem(last=False)
+    return made
+
+
+def representation(row: Sequence[Any]) -> dict[str, Any]:
+    """A row of COLUMNS as the API shows a ticket (the same as TicketSerializer's output)."""
+    return {
+        "id": row[0],
+        "title": row[1],
+        "description": row[2],
+        "status": row[3],
+        "priority": row[4],
+        "assignee": row[5],
+        "assignee_name": None if row[5] is None else display_name_of(row[6], row[7], row[8]),
+        "requester": row[9],
+        "requester_name": display_name_of(row[10], row[11], row[12]),
+        "created_at": iso_datetime(row[13]),
+        "updated_at": iso_datetime(row[14]),
+        "resolved_at": iso_datetime(row[15]),
+        "version": row[16],
+    }

@@ -1,0 +1,102 @@
+"""The list keeps each query shape's SQL per process: repeated requests stay correct."""
+
+from tickets import listing
+from tickets.serializers import TicketSerializer
+
+from .factories import make_ticket
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return [ticket["id"] for ticket in response.json()["results"]]
+
+
+def test_a_repeated_list_shows_tickets_filed_in_between(agent_client, requester):
+    first = make_ticket(requester=requester)
+    assert ids(agent_client.get("/api/tickets?status=new")) == [first.id]
+
+    second = make_ticket(requester=requester)
+    response = agent_client.get("/api/tickets?status=new")
+
+    assert ids(response) == [second.id, first.id]
+    assert (response.json()["count"], response.json()["count_exact"]) == (2, True)
+
+
+def test_the_same_parameters_from_two_requesters_show_each_their_own(
+    requester_client, other_client, requester, other_requester
+):
+    mine = make_ticket(requester=requester)
+    theirs = make_ticket(requester=other_requester)
+
+    assert ids(requester_client.get("/api/tickets?ordering=id")) == [mine.id]
+    assert ids(other_client.get("/api/tickets?ordering=id")) == [theirs.id]
+
+
+def test_a_requester_made_agent_sees_every_ticket_on_the_same_list(requester, other_requester):
+    from .conftest import english_client
+
+    mine = make_ticket(requester=requester)
+    theirs = make_ticket(requester=other_requester)
+    client = english_client(requester)
+    assert ids(client.get("/api/tickets")) == [mine.id]
+
+    requester.is_staff = True
+    requester.save()
+
+    assert ids(client.get("/api/tickets")) == [theirs.id, mine.id]
+
+
+def test_pages_of_one_shape_follow_each_other(agent_client, requester):
+    tickets = [make_ticket(requester=requester, title=f"T{i}") for i in range(5)]
+    newest_first = [t.id for t in reversed(tickets)]
+
+    pages = [ids(agent_client.get(f"/api/tickets?page_size=2&page={n}")) for n in (1, 2, 3)]
+
+    assert pages == [newest_first[0:2], newest_first[2:4], newest_first[4:5]]
+
+
+def test_an_invalid_filter_is_refused_every_time(agent_client):
+    for _ in range(2):
+        response = agent_client.get("/api/tickets?status=nonsense")
+        assert response.status_code == 400
+        assert "status" in response.json()
+    assert listing._shapes == {}
+
+
+def test_rows_read_directly_look_exactly_like_the_serializer_output(agent_client, agent):
+    ticket = make_ticket(assignee=agent, description="Бумага застряла")
+    ticket.refresh_from_db()
+
+    listed = agent_client.get("/api/tickets").json()["results"][0]
+
+    assert listed == TicketSerializer(ticket).data
+    assert listed["assignee_name"] == "Иван Смирнов"
+
+
+def test_a_repeated_read_of_one_ticket_shows_its_latest_version(agent_client, requester):
+    ticket = make_ticket(requester=requester)
+    assert agent_client.get(f"/api/tickets/{ticket.id}")["ETag"] == '"1"'
+
+    agent_client.patch(f"/api/tickets/{ticket.id}", {"status": "in_progress"}, format="json")
+    response = agent_client.get(f"/api/tickets/{ticket.id}")
+
+    assert (response.json()["status"], response["ETag"]) == ("in_progress", '"2"')
+
+
+def test_reading_one_own_ticket_does_not_open_anyone_elses(
+    requester_client, requester, other_requester
+):
+    mine = make_ticket(requester=requester)
+    theirs = make_ticket(requester=other_requester)
+
+    assert requester_client.get(f"/api/tickets/{mine.id}").status_code == 200
+    assert requester_client.get(f"/api/tickets/{theirs.id}").status_code == 404
+
+
+def test_a_ticket_read_before_is_gone_once_deleted(agent_client, requester):
+    ticket = make_ticket(requester=requester)
+    assert agent_client.get(f"/api/tickets/{ticket.id}").status_code == 200
+
+    agent_client.delete(f"/api/tickets/{ticket.id}")
+
+    assert agent_client.get(f"/api/tickets/{ticket.id}").status_code == 404
