@@ -13,10 +13,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from django.db import connections
+from django.contrib.auth import get_user_model
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
-from .models import display_name_of
+from .models import Ticket, display_name_of
 from .serializers import iso_datetime
 
 # The representation's columns, in the order `representation` reads them.
@@ -40,6 +41,8 @@ COLUMNS = (
     "version",
 )
 SHAPES_KEPT = 256
+
+User = get_user_model()
 
 
 class CompiledList:
@@ -113,6 +116,51 @@ class CompiledTicket:
         return None if row is None else _converted(self.db, self.converters, [row])[0]
 
 
+class CompiledLock:
+    """One ticket by id within a scope, locked for the transaction, as a model instance with
+    its assignee and requester (their names only), like the ORM's select_related would give."""
+
+    USER_FIELDS = ("id", "username", "first_name", "last_name")
+
+    def __init__(self, tickets: QuerySet) -> None:
+        self.db = tickets.db
+        self.ticket_fields = [field.attname for field in Ticket._meta.concrete_fields]
+        people = [
+            f"{role}__{name}" for role in ("assignee", "requester") for name in self.USER_FIELDS
+        ]
+        query = (
+            tickets.select_for_update(of=("self",))
+            .order_by()
+            .filter(pk=CompiledTicket.PLACEHOLDER)
+            .values_list(*self.ticket_fields, *people)
+        )
+        compiler = query.query.get_compiler(self.db)
+        with transaction.atomic(using=self.db):  # FOR UPDATE compiles inside one only
+            self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        [self.position] = [i for i, p in enumerate(self.params) if p == CompiledTicket.PLACEHOLDER]
+        selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(selected).items())
+
+    def get(self, pk: int) -> Ticket | None:
+        params = self.params.copy()
+        params[self.position] = pk
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found = cursor.fetchall()
+        if not found:
+            return None
+        [row] = _converted(self.db, self.converters, found)
+        n, size = len(self.ticket_fields), len(self.USER_FIELDS)
+        ticket = Ticket.from_db(self.db, self.ticket_fields, row[:n])
+        assignee, requester = row[n : n + size], row[n + size : n + 2 * size]
+        ticket.assignee = (
+            None if assignee[0] is None else User.from_db(self.db, self.USER_FIELDS, assignee)
+        )
+        ticket.requester = User.from_db(self.db, self.USER_FIELDS, requester)
+        return ticket
+
+
 def _converted(db: str, converters: list[Any], rows: list[Any]) -> list[Any]:
     """Rows with the backend's conversions applied (none on PostgreSQL; SQLite's datetimes, for
     one, arrive as naive values)."""
@@ -139,6 +187,11 @@ def compiled(key: Hashable, build: Callable[[], QuerySet]) -> CompiledList:
 def compiled_ticket(key: Hashable, scope: Callable[[], QuerySet]) -> CompiledTicket:
     """The compiled single-ticket read for key (the caller's scope), made on first use."""
     return _kept(("one", key), lambda: CompiledTicket(scope()))
+
+
+def compiled_lock(key: Hashable, tickets: Callable[[], QuerySet]) -> CompiledLock:
+    """The compiled locked read of one ticket for key (the caller's scope), made on first use."""
+    return _kept(("lock", key), lambda: CompiledLock(tickets()))
 
 
 def _kept(key: Hashable, make: Callable[[], Any]) -> Any:

@@ -67,8 +67,8 @@ def iso_datetime(value: Any) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-class TicketSerializer(serializers.ModelSerializer):
-    """A ticket as the API reads and writes it; user references are ids with display names."""
+class TicketFields(serializers.Serializer):
+    """The fields of a ticket that clients write."""
 
     title = StrictCharField(max_length=TITLE_MAX_LENGTH)
     description = StrictCharField(
@@ -77,6 +77,16 @@ class TicketSerializer(serializers.ModelSerializer):
     status = ListedChoiceField(choices=Ticket.Status.choices, required=False)
     priority = ListedChoiceField(choices=Ticket.Priority.choices, required=False)
     assignee = AgentField(queryset=User.objects.filter(AGENT_Q), allow_null=True, required=False)
+
+
+class TicketInputSerializer(TicketFields):
+    """Validates a ticket as clients write it: the writable fields of TicketSerializer, without
+    the model introspection a ModelSerializer repeats for every instance."""
+
+
+class TicketSerializer(TicketFields, serializers.ModelSerializer):
+    """A ticket as the API reads and writes it; user references are ids with display names."""
+
     assignee_name = serializers.SerializerMethodField()
     requester_name = serializers.SerializerMethodField()
 

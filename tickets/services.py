@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import listing
 from .models import Comment, IdempotencyRecord, Ticket, TicketChange, is_agent
 
 REQUESTER_CREATE_FIELDS = frozenset({"title", "description", "priority"})
@@ -62,21 +63,36 @@ def _record(ticket: Ticket, *, by: Any, action: str, **values: Any) -> TicketCha
 
 
 def _locked_ticket(
-    ticket_id: int, *, scope: QuerySet | None = None, with_deleted: bool = False
+    ticket_id: int,
+    *,
+    scope: QuerySet | None = None,
+    scope_key: Hashable | None = None,
+    with_deleted: bool = False,
 ) -> Ticket:
-    """The ticket, locked for this transaction; `scope` limits it to what the caller may see."""
+    """The ticket, locked for this transaction; `scope` limits it to what the caller may see.
+
+    A `scope_key` that names the scope (the same key, the same scope) lets the query's SQL be
+    compiled once and kept.
+    """
     tickets = scope if scope is not None else Ticket.objects.all()
     if not with_deleted:
         tickets = tickets.alive()
-    ticket = (
+    if scope_key is not None:
+        locked = listing.compiled_lock((scope_key, with_deleted), lambda: tickets)
+        ticket = locked.get(ticket_id)
+        if ticket is None:
+            raise TicketNotFound(ticket_id)
+        return ticket
+    # No ORDER BY or LIMIT: the id matches one row at most.
+    found = list(
         tickets.select_for_update(of=("self",))
         .select_related("assignee", "requester")
         .filter(pk=ticket_id)
-        .first()
+        .order_by()
     )
-    if ticket is None:
+    if not found:
         raise TicketNotFound(ticket_id)
-    return ticket
+    return found[0]
 
 
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
@@ -116,6 +132,7 @@ def ticket_update(
     changes: Mapping[str, Any],
     expected_version: int | None = None,
     scope: QuerySet | None = None,
+    scope_key: Hashable | None = None,
 ) -> Ticket:
     """Applies `changes` atomically under a row lock, writing only fields whose value changes.
 
@@ -123,7 +140,7 @@ def ticket_update(
     Each changed field gets a history entry in the same transaction.
     """
     with transaction.atomic():
-        ticket = _locked_ticket(ticket_id, scope=scope)
+        ticket = _locked_ticket(ticket_id, scope=scope, scope_key=scope_key)
         _check_version(ticket, expected_version)
 
         changed = {
@@ -172,11 +189,12 @@ def ticket_delete(
     by: Any,
     expected_version: int | None = None,
     scope: QuerySet | None = None,
+    scope_key: Hashable | None = None,
 ) -> Ticket:
     """Deletes a ticket (agents only), keeping its last state and history for a restore."""
     with transaction.atomic():
         # Visibility first: a requester learns nothing about tickets that are not theirs.
-        ticket = _locked_ticket(ticket_id, scope=scope)
+        ticket = _locked_ticket(ticket_id, scope=scope, scope_key=scope_key)
         if not is_agent(by):
             raise PermissionDenied(_("Only agents can delete tickets."))
         _check_version(ticket, expected_version)

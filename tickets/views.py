@@ -37,6 +37,7 @@ from .serializers import (
     CredentialsSerializer,
     MeSerializer,
     TicketChangeSerializer,
+    TicketInputSerializer,
     TicketSerializer,
     TokenSerializer,
     UserSerializer,
@@ -175,7 +176,7 @@ class TicketViewSet(viewsets.ModelViewSet):
         return Response(ticket, headers={"ETag": f'"{ticket["version"]}"'})
 
     def _create(self, request: Request) -> tuple[int, dict[str, Any], str]:
-        serializer = self.get_serializer(data=request.data)
+        serializer = TicketInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ticket = ticket_create(by=request.user, data=serializer.validated_data)
         location = reverse("ticket-detail", kwargs={"pk": ticket.pk}, request=request)
@@ -215,7 +216,7 @@ class TicketViewSet(viewsets.ModelViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # One locked read of the visible ticket, in the service, instead of get_object first.
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer = TicketInputSerializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         result = self._write(ticket_update, changes=serializer.validated_data)
         return result if isinstance(result, Response) else self._respond(result)
@@ -228,6 +229,7 @@ class TicketViewSet(viewsets.ModelViewSet):
                 by=self.request.user,
                 expected_version=parse_if_match(self.request),
                 scope=self.get_queryset(),
+                scope_key=(self.request.user.pk, is_agent(self.request.user)),
                 **arguments,
             )
         except TicketNotFound:

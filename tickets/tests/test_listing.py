@@ -100,3 +100,17 @@ def test_a_ticket_read_before_is_gone_once_deleted(agent_client, requester):
     agent_client.delete(f"/api/tickets/{ticket.id}")
 
     assert agent_client.get(f"/api/tickets/{ticket.id}").status_code == 404
+
+
+def test_repeated_writes_each_see_the_current_ticket(requester_client, requester, other_requester):
+    mine = make_ticket(requester=requester)
+    theirs = make_ticket(requester=other_requester)
+
+    for version, title in enumerate(["Первое", "Второе", "Третье"], start=2):
+        response = requester_client.patch(f"/api/tickets/{mine.id}", {"title": title})
+        assert (response.status_code, response["ETag"]) == (200, f'"{version}"')
+        assert response.json()["requester_name"] == "Анна Петрова"
+
+    assert requester_client.patch(f"/api/tickets/{theirs.id}", {"title": "x"}).status_code == 404
+    mine.refresh_from_db()
+    assert (mine.title, mine.version, mine.changes.count()) == ("Третье", 4, 3)
