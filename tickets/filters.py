@@ -16,6 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from .models import RankedChoices, Ticket
 from .search import MAX_ID, search_condition
 
+SEARCH_MAX_LENGTH = 200
+
 
 class UserRefField(forms.CharField):
     """A user id, `me`, or (where allowed) `none`."""
@@ -154,7 +156,7 @@ class TicketFilterSet(django_filters.FilterSet):
     requester = UserRefFilter(field_name="requester")
     created_after = CreatedFilter(lookup_expr="gte")
     created_before = CreatedFilter(lookup_expr="lte")
-    search = django_filters.CharFilter(method="filter_search", max_length=200)
+    search = django_filters.CharFilter(method="filter_search", max_length=SEARCH_MAX_LENGTH)
     ordering = TicketOrderingFilter(
         fields=["id", "title", "status", "priority", "created_at", "updated_at"]
     )

@@ -7,6 +7,7 @@ refused there), and the SQL of its page, its bounded count and its estimate are 
 requests run that SQL directly and read rows as tuples, without model instances.
 """
 
+import copy
 import threading
 import time
 from collections import OrderedDict
@@ -15,7 +16,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .models import Ticket, display_name_of
 from .serializers import iso_datetime
@@ -45,21 +47,74 @@ SHAPES_KEPT = 256
 User = get_user_model()
 
 
-class CompiledList:
-    """One list query as SQL: its rows, a bounded count of its matches, and their estimate."""
+# Stands for the search text while a search shape compiles (no LIKE wildcards, no spaces).
+SEARCH_PLACEHOLDER = "\ue000search\ue000"
+_LIKE_PLACEHOLDER = f"%{SEARCH_PLACEHOLDER}%"
+# Stands for the ids of the ranking window while a ranked search compiles.
+_IDS_PLACEHOLDER = [-727_272_727, -1]
 
-    def __init__(self, queryset: QuerySet) -> None:
+
+class CompiledList:
+    """One list query as SQL: its rows, a bounded count of its matches, and their estimate.
+
+    A search shape compiles with SEARCH_PLACEHOLDER for the text; `bind` puts a request's text
+    in. With `rank`, it also compiles the ranking of a window of matches by relevance.
+    """
+
+    def __init__(self, queryset: QuerySet, rank: Any = None) -> None:
         self.db = queryset.db
-        compiler = queryset.values_list(*COLUMNS).query.get_compiler(self.db)
-        self.rows_sql, rows_params = compiler.as_sql()
-        self.rows_params = tuple(rows_params)
-        selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-        self.converters = list(compiler.get_converters(selected).items())
-        matches = queryset.order_by().values("pk").query.get_compiler(self.db)
-        self.matches_sql, matches_params = matches.as_sql()
-        self.matches_params = tuple(matches_params)
+        self.rows_sql, self.rows_params, self.converters = _compile(queryset.values_list(*COLUMNS))
+        self.matches_sql, self.matches_params, _ = _compile(queryset.order_by().values("pk"))
+        self.ranked = rank is not None
+        if self.ranked:
+            self.window_sql, self.window_params, _ = _compile(queryset.values_list("pk"))
+            ordering = queryset.query.order_by or queryset.model._meta.ordering
+            in_window = RawSQL(
+                '"tickets_ticket"."id" = ANY(%s)', (_IDS_PLACEHOLDER,), BooleanField()
+            )
+            ranked = (
+                queryset.filter(Q(in_window))
+                .annotate(search_rank=rank)
+                .order_by("-search_rank", *ordering)
+                .values_list(*COLUMNS, "search_rank")
+            )
+            self.ranked_sql, self.ranked_params, _ = _compile(ranked)
         self.vendor = connections[self.db].vendor
         self.estimated: tuple[float, int] | None = None
+        self.estimates: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        self.text: str | None = None
+
+    def bind(self, text: str) -> "CompiledList":
+        """This search shape for one text: a copy with the text in every parameter that had the
+        placeholder (as itself, or as a LIKE pattern)."""
+        like = f"%{connections[self.db].ops.prep_for_like_query(text)}%"
+
+        def put(params: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(
+                text if p == SEARCH_PLACEHOLDER else like if p == _LIKE_PLACEHOLDER else p
+                for p in params
+            )
+
+        bound = copy.copy(self)
+        bound.text = text
+        bound.rows_params, bound.matches_params = put(self.rows_params), put(self.matches_params)
+        if self.ranked:
+            bound.window_params, bound.ranked_params = (
+                put(self.window_params),
+                put(self.ranked_params),
+            )
+        return bound
+
+    def window(self, size: int) -> list[int]:
+        """Ids of the first `size` matches in list order: the ones ranked by relevance."""
+        rows = self._fetch(f"{self.window_sql} LIMIT %s", (*self.window_params, size))
+        return [row[0] for row in rows]
+
+    def ranked_rows(self, ids: list[int], offset: int, limit: int) -> list[Any]:
+        """Rows of the window `ids`, best match first."""
+        params = tuple(ids if p == _IDS_PLACEHOLDER else p for p in self.ranked_params)
+        sql = f"{self.ranked_sql} LIMIT %s OFFSET %s"
+        return _converted(self.db, self.converters, self._fetch(sql, (*params, limit, offset)))
 
     def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         with connections[self.db].cursor() as cursor:
@@ -85,10 +140,29 @@ class CompiledList:
         if self.vendor != "postgresql":
             return None
         now = time.monotonic()
-        if self.estimated is None or now - self.estimated[0] >= ttl:
-            plan = self._fetch(f"EXPLAIN (FORMAT JSON) {self.matches_sql}", self.matches_params)
-            self.estimated = (now, int(plan[0][0][0]["Plan"]["Plan Rows"]))
-        return self.estimated[1]
+        if self.text is None:
+            if self.estimated is None or now - self.estimated[0] >= ttl:
+                self.estimated = (now, self._plan_rows())
+            return self.estimated[1]
+        # One per text, kept with the shape for the few texts searched most recently.
+        found = self.estimates.get(self.text)
+        if found is None or now - found[0] >= ttl:
+            found = self.estimates[self.text] = (now, self._plan_rows())
+            while len(self.estimates) > SHAPES_KEPT:
+                self.estimates.popitem(last=False)
+        return found[1]
+
+    def _plan_rows(self) -> int:
+        plan = self._fetch(f"EXPLAIN (FORMAT JSON) {self.matches_sql}", self.matches_params)
+        return int(plan[0][0][0]["Plan"]["Plan Rows"])
+
+
+def _compile(queryset: QuerySet) -> tuple[str, tuple[Any, ...], list[Any]]:
+    """SQL, parameters and the backend's value converters of a values_list query."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+    return sql, tuple(params), list(compiler.get_converters(selected).items())
 
 
 class CompiledTicket:
@@ -100,12 +174,9 @@ class CompiledTicket:
     def __init__(self, scope: QuerySet) -> None:
         self.db = scope.db
         query = scope.order_by().filter(pk=self.PLACEHOLDER).values_list(*COLUMNS)
-        compiler = query.query.get_compiler(self.db)
-        self.sql, params = compiler.as_sql()
+        self.sql, params, self.converters = _compile(query)
         self.params = list(params)
         [self.position] = [i for i, p in enumerate(self.params) if p == self.PLACEHOLDER]
-        selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-        self.converters = list(compiler.get_converters(selected).items())
 
     def get(self, pk: int) -> list[Any] | None:
         params = self.params.copy()
@@ -134,13 +205,10 @@ class CompiledLock:
             .filter(pk=CompiledTicket.PLACEHOLDER)
             .values_list(*self.ticket_fields, *people)
         )
-        compiler = query.query.get_compiler(self.db)
         with transaction.atomic(using=self.db):  # FOR UPDATE compiles inside one only
-            self.sql, params = compiler.as_sql()
+            self.sql, params, self.converters = _compile(query)
         self.params = list(params)
         [self.position] = [i for i, p in enumerate(self.params) if p == CompiledTicket.PLACEHOLDER]
-        selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-        self.converters = list(compiler.get_converters(selected).items())
 
     def get(self, pk: int) -> Ticket | None:
         params = self.params.copy()
@@ -179,9 +247,11 @@ _shapes: OrderedDict[Hashable, Any] = OrderedDict()
 _shapes_lock = threading.Lock()
 
 
-def compiled(key: Hashable, build: Callable[[], QuerySet]) -> CompiledList:
-    """The compiled list for key, made from `build()` the first time (or after eviction)."""
-    return _kept(("list", key), lambda: CompiledList(build()))
+def compiled(
+    key: Hashable, build: Callable[[], QuerySet], rank: Callable[[], Any] | None = None
+) -> CompiledList:
+    """The compiled list for key, made from `build()` (and `rank()`) the first time."""
+    return _kept(("list", key), lambda: CompiledList(build(), rank() if rank else None))
 
 
 def compiled_ticket(key: Hashable, scope: Callable[[], QuerySet]) -> CompiledTicket:

@@ -121,24 +121,32 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return rows
 
     def _rows(self, queryset: Any, offset: int, limit: int, rank: Any) -> list[Any]:
-        if isinstance(queryset, CompiledList):
+        compiled = isinstance(queryset, CompiledList)
+        if compiled and not queryset.ranked:
             return queryset.rows(offset, limit)
-        if rank is None:
+        if not compiled and rank is None:
             return list(queryset[offset : offset + limit])
-        window = list(queryset.values_list("pk", flat=True)[:RANK_WINDOW])
+        window = (
+            queryset.window(RANK_WINDOW)
+            if compiled
+            else list(queryset.values_list("pk", flat=True)[:RANK_WINDOW])
+        )
         self.window_size = len(window)
         rows: list[Any] = []
         if offset < len(window):
-            ordering = queryset.query.order_by or queryset.model._meta.ordering
-            ranked = (
-                queryset.filter(pk__in=window)
-                .annotate(search_rank=rank)
-                .order_by("-search_rank", *ordering)
-            )
-            rows = list(ranked[offset : offset + limit])
+            if compiled:
+                rows = queryset.ranked_rows(window, offset, limit)
+            else:
+                ordering = queryset.query.order_by or queryset.model._meta.ordering
+                ranked = (
+                    queryset.filter(pk__in=window)
+                    .annotate(search_rank=rank)
+                    .order_by("-search_rank", *ordering)
+                )
+                rows = list(ranked[offset : offset + limit])
         start, end = max(offset, RANK_WINDOW), offset + limit
         if len(window) == RANK_WINDOW and end > start:
-            rows += list(queryset[start:end])
+            rows += queryset.rows(start, end - start) if compiled else list(queryset[start:end])
         return rows
 
     def _total(self, queryset: Any, *, known_more_than: int) -> tuple[int, bool]:

@@ -1,5 +1,7 @@
 """The list keeps each query shape's SQL per process: repeated requests stay correct."""
 
+from django.db import connection
+
 from tickets import listing
 from tickets.serializers import TicketSerializer
 
@@ -114,3 +116,17 @@ def test_repeated_writes_each_see_the_current_ticket(requester_client, requester
     assert requester_client.patch(f"/api/tickets/{theirs.id}", {"title": "x"}).status_code == 404
     mine.refresh_from_db()
     assert (mine.title, mine.version, mine.changes.count()) == ("Третье", 4, 3)
+
+
+def test_searches_for_different_texts_share_a_shape_but_not_results(agent_client, requester):
+    printer = make_ticket(requester=requester, title="Принтер не печатает")
+    vpn = make_ticket(requester=requester, title="VPN отключается", description="каждый час")
+
+    def search(text):
+        return ids(agent_client.get("/api/tickets", {"search": text, "status": "new"}))
+
+    assert search("принтер") == [printer.id]
+    assert search("час") == [vpn.id]
+    assert search("принтеры") == ([printer.id] if connection.vendor == "postgresql" else [])
+    assert search("нет такого") == []
+    assert search("принтер") == [printer.id]
