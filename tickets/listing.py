@@ -43,6 +43,8 @@ COLUMNS = (
     "version",
 )
 SHAPES_KEPT = 256
+# Estimates kept per search shape, one per text searched recently.
+TEXTS_KEPT = 64
 
 User = get_user_model()
 
@@ -148,7 +150,7 @@ class CompiledList:
         found = self.estimates.get(self.text)
         if found is None or now - found[0] >= ttl:
             found = self.estimates[self.text] = (now, self._plan_rows())
-            while len(self.estimates) > SHAPES_KEPT:
+            while len(self.estimates) > TEXTS_KEPT:
                 self.estimates.popitem(last=False)
         return found[1]
 

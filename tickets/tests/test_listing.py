@@ -130,3 +130,15 @@ def test_searches_for_different_texts_share_a_shape_but_not_results(agent_client
     assert search("принтеры") == ([printer.id] if connection.vendor == "postgresql" else [])
     assert search("нет такого") == []
     assert search("принтер") == [printer.id]
+
+
+def test_only_the_most_recent_shapes_are_kept(agent_client, requester, monkeypatch):
+    monkeypatch.setattr(listing, "SHAPES_KEPT", 3)
+    ticket = make_ticket(requester=requester, priority="high")
+
+    for size in range(1, 8):
+        assert ids(agent_client.get(f"/api/tickets?priority=high&page_size={size}&x={size}")) == [
+            ticket.id
+        ]
+
+    assert len(listing._shapes) == 3
