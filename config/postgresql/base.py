@@ -31,9 +31,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().close_if_health_check_failed()
 
     def close_if_unusable_or_obsolete(self) -> None:
+        # Called as every request starts and ends; the first query of a request sets
+        # health_check_done, so it tells the end of a request that used the connection.
+        used = self.health_check_done
         super().close_if_unusable_or_obsolete()
         # Still open here means usable: errors, if any, were checked (or the connection closed).
-        self.idle_since = time.monotonic() if self.connection is not None else None
+        if self.connection is None:
+            self.idle_since = None
+        elif used:
+            self.idle_since = time.monotonic()
 
     def close(self) -> None:
         super().close()
