@@ -222,6 +222,17 @@ def test_reset_deletes_tickets_and_seeded_users_but_keeps_other_users(seeded):
     assert User.objects.filter(pk=other.pk).exists()
 
 
+def test_reset_keeps_the_seeded_users_it_reuses(seeded):
+    agent = User.objects.get(username="agent001")
+
+    seed(reset=True, password="another-password")
+
+    again = User.objects.get(username="agent001")
+    assert again.pk == agent.pk
+    assert (again.first_name, again.last_name) == (agent.first_name, agent.last_name)
+    assert again.check_password("another-password")
+
+
 def test_new_tickets_after_seeding_get_fresh_ids(seeded, agent_client):
     top = Ticket.objects.order_by("-id").first().pk
 

@@ -21,11 +21,12 @@ from random import Random
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from tickets.authentication import forget_user
 from tickets.models import Comment, Ticket, TicketChange
 
 User = get_user_model()
@@ -327,6 +328,18 @@ class Batch:
     tickets: list[tuple[Any, ...]] = field(default_factory=list)
     comments: list[tuple[Any, ...]] = field(default_factory=list)
     changes: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+USER_FIELDS = ("password", "first_name", "last_name", "email", "is_staff", "is_active")
+
+
+class Names:
+    """Usernames of the seeded agents and requesters."""
+
+    def __init__(self, agents: int, requesters: int) -> None:
+        self.agents = [f"agent{n:03d}" for n in range(1, agents + 1)]
+        self.requesters = [f"user{n:04d}" for n in range(1, requesters + 1)]
+        self.all = self.agents + self.requesters
 
 
 @dataclass
@@ -881,7 +894,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="first delete ALL tickets, history and comments, and the seeded users",
+            help=(
+                "first delete ALL tickets, history and comments, and the seeded users that this "
+                "run does not reuse"
+            ),
         )
         parser.add_argument(
             "--rebuild-indexes",
@@ -921,11 +937,11 @@ class Command(BaseCommand):
                     names = ", ".join(t.name for t in tables)
                     # Writers wait; readers (a running app's lists) go on.
                     cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+            names = Names(options["agents"], options["requesters"])
             if options["reset"]:
-                self._reset(tables, postgres)
+                self._reset(tables, postgres, keep=set(names.all))
             people = self._people(
-                agents=options["agents"],
-                requesters=options["requesters"],
+                names=names,
                 password=options["password"],
                 seed=options["seed"],
                 since=end - datetime.timedelta(days=SPAN_DAYS),
@@ -983,7 +999,7 @@ class Command(BaseCommand):
             f"(load {loaded - started:.1f} s, indexes and analyze {finished - loaded:.1f} s)."
         )
 
-    def _reset(self, tables: Sequence[Table], postgres: bool) -> None:
+    def _reset(self, tables: Sequence[Table], postgres: bool, *, keep: set[str]) -> None:
         if postgres:
             with connection.cursor() as cursor:
                 # Deferred foreign key checks from earlier writes would block the TRUNCATE.
@@ -992,54 +1008,54 @@ class Command(BaseCommand):
         else:
             for table in reversed(tables):
                 table.model._base_manager.all()._raw_delete(using=connection.alias)
+        # The seeded users this run reuses stay (`_people` refreshes them); deleting thousands
+        # one by one, as the signals that forget cached copies require, is slow.
         seeded = [
             pk
             for pk, username in User.objects.values_list("pk", "username")
-            if SEEDED_USERNAME.match(username)
+            if SEEDED_USERNAME.match(username) and username not in keep
         ]
         for start in range(0, len(seeded), 500):
             User.objects.filter(pk__in=seeded[start : start + 500]).delete()
 
     def _people(
-        self, *, agents: int, requesters: int, password: str, seed: int, since: datetime.datetime
+        self, *, names: Names, password: str, seed: int, since: datetime.datetime
     ) -> People:
-        """The seeded users, created once and reused; all get the same (hashed once) password."""
+        """The seeded users, created once and reused; all get the same (hashed once) password
+        and the names the seed gives them."""
         rng = Random(f"{seed}:people")
-        hashed = make_password(password)
-        agent_names = [f"agent{n:03d}" for n in range(1, agents + 1)]
-        requester_names = [f"user{n:04d}" for n in range(1, requesters + 1)]
-        wanted = agent_names + requester_names
-        existing = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
-        missing = []
-        for username in wanted:
+        existing = {user.username: user for user in User.objects.filter(username__in=names.all)}
+        hashed = _password_hash(password, [user.password for user in existing.values()])
+        missing, changed = [], []
+        for username in names.all:
             first, last = _person(rng)
-            if username in existing:
+            email, staff = f"{username}@example.com", username.startswith("agent")
+            wanted = (hashed, first, last, email, staff, True)
+            user = existing.get(username)
+            if user is None:
+                user = User(username=username, date_joined=since)
+                missing.append(user)
+            elif tuple(getattr(user, name) for name in USER_FIELDS) == wanted:
                 continue
-            missing.append(
-                User(
-                    username=username,
-                    password=hashed,
-                    first_name=first,
-                    last_name=last,
-                    email=f"{username}@example.com",
-                    is_staff=username.startswith("agent"),
-                    is_active=True,
-                    date_joined=since,
-                )
-            )
+            else:
+                changed.append(user)
+            for name, value in zip(USER_FIELDS, wanted, strict=True):
+                setattr(user, name, value)
         User.objects.bulk_create(missing, batch_size=1000)
-        User.objects.filter(username__in=existing).update(password=hashed, is_active=True)
-        rows = User.objects.filter(username__in=wanted).values_list(
+        User.objects.bulk_update(changed, USER_FIELDS, batch_size=1000)
+        for user in changed:
+            forget_user(user)
+        rows = User.objects.filter(username__in=names.all).values_list(
             "pk", "username", "first_name", "last_name"
         )
-        ids, names = {}, {}
+        ids, full_names = {}, {}
         for pk, username, first, last in rows:
             ids[username] = pk
-            names[pk] = f"{first} {last}".strip() or username
+            full_names[pk] = f"{first} {last}".strip() or username
         return People(
-            agents=[ids[name] for name in agent_names],
-            requesters=[ids[name] for name in requester_names],
-            names=names,
+            agents=[ids[name] for name in names.agents],
+            requesters=[ids[name] for name in names.requesters],
+            names=full_names,
         )
 
     def _next_id(self, table: Table) -> int:
@@ -1064,6 +1080,14 @@ class Command(BaseCommand):
 def _sequence(cursor: Any, table: str) -> str:
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
     return cursor.fetchone()[0]
+
+
+def _password_hash(password: str, hashes: Sequence[str]) -> str:
+    """The hash the seeded users already share when it matches `password`, else a new one: an
+    unchanged hash leaves them nothing to update."""
+    if hashes and len(set(hashes)) == 1 and check_password(password, hashes[0]):
+        return hashes[0]
+    return make_password(password)
 
 
 def _person(rng: Random) -> tuple[str, str]:
