@@ -241,6 +241,11 @@ WORKFLOW = {
     "closed": ("in_progress", "resolved", "closed"),
 }
 COMMENT_COUNT_WEIGHTS = (40, 25, 15, 10, 5, 3, 2)  # 0..6 comments
+# Sentences after the one that restates the title: most people write a line or two.
+DETAIL_COUNT_WEIGHTS = (25, 35, 25, 15)  # 0..3 sentences
+# Now and then someone writes a long report and pastes an error log into it.
+LONG_REPORT_SHARE = 0.03
+EMPTY_DESCRIPTION_SHARE = 0.05
 UNASSIGNED_NEW_SHARE = 0.6
 PRIORITY_CHANGE_SHARE = 0.08
 INTERNAL_SHARE = 0.3
@@ -358,8 +363,9 @@ class TextPool:
     (with the sentence that restates it) with a body, a greeting and a closing from the pools.
     """
 
-    def __init__(self, rng: Random, *, ru: bool, titles: int = 6000, bodies: int = 3000) -> None:
+    def __init__(self, rng: Random, *, ru: bool, titles: int = 6000, bodies: int = 4000) -> None:
         self.ru = ru
+        self.detail_cum = cumulative(DETAIL_COUNT_WEIGHTS)
         self.titles = [self._title(rng) for _ in range(titles)]
         self.bodies = [self._body(rng) for _ in range(bodies)]
         greetings = RU_GREETINGS if ru else EN_GREETINGS
@@ -406,7 +412,10 @@ class TextPool:
                 title = (
                     f"{device} {place} {problem}" if rng.random() < 0.7 else f"{device} {problem}"
                 )
-                return title, f"{device} {place} {problem}. Проблема в {device_in}, а не в сети."
+                lead = f"{device} {place} {problem}."
+                if rng.random() < 0.3:
+                    lead += f" Проблема в {device_in}, а не в сети."
+                return title, lead
             if kind < 0.75:
                 system, problems = choice(RU_SYSTEMS)
                 title = f"{system} {choice(problems).format(**values)}"
@@ -426,20 +435,21 @@ class TextPool:
         return title, f"Please: {title[0].lower()}{title[1:]}."
 
     def _body(self, rng: Random) -> str:
-        """What follows the opening sentence: a few details, or (one in ten) a long report."""
+        """What follows the opening sentence: a few details or none, now and then a long report."""
         values = self._values(rng)
         sentences = RU_SENTENCES if self.ru else EN_SENTENCES
-        if rng.random() < 0.9:
-            return " ".join(s.format(**values) for s in rng.sample(sentences, rng.randint(1, 4)))
-        chosen = [s.format(**values) for s in rng.sample(sentences, rng.randint(5, 9))]
+        if rng.random() >= LONG_REPORT_SHARE:
+            count = bisect(self.detail_cum, rng.random() * self.detail_cum[-1])
+            return "".join(f" {s.format(**values)}" for s in rng.sample(sentences, count))
+        chosen = [s.format(**values) for s in rng.sample(sentences, rng.randint(4, 8))]
         day = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(300))
         log = "\n".join(
             f"{day} {rng.randrange(8, 19):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
             f" ERROR {rng.choice(LOG_SOURCES)}: request {rng.randrange(10**6)} failed"
             f" with {values['code']}"
-            for _ in range(rng.randint(3, 40))
+            for _ in range(rng.randint(3, 25))
         )
-        return f"{' '.join(chosen[:3])}\n\n{' '.join(chosen[3:])}\n\n{log}"
+        return f" {' '.join(chosen[:3])}\n\n{' '.join(chosen[3:])}\n\n{log}"
 
 
 class TicketGenerator:
@@ -487,14 +497,14 @@ class TicketGenerator:
         # A few people file most tickets.
         requester = requesters[int(len(requesters) * random() ** 2)]
         title, lead = pool.titles[int(len(pool.titles) * random())]
-        if random() < 0.05:
+        if random() < EMPTY_DESCRIPTION_SHARE:
             description = ""
         else:
             closing = pool.closings[int(len(pool.closings) * random())]
             if "{name}" in closing:
                 closing = closing.replace("{name}", people.names[requester])
             description = (
-                f"{pool.greetings[int(len(pool.greetings) * random())]}{lead} "
+                f"{pool.greetings[int(len(pool.greetings) * random())]}{lead}"
                 f"{pool.bodies[int(len(pool.bodies) * random())]}{closing}"
             )
 
