@@ -7,11 +7,16 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import connection
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from tickets.management.commands.seed_tickets import DEFAULT_PASSWORD
+from tickets.management.commands.seed_tickets import (
+    DEFAULT_PASSWORD,
+    RESTORE_TABLE,
+    CopyBatches,
+    IndexKeeper,
+)
 from tickets.models import Comment, Ticket, TicketChange
 
 from .factories import make_ticket, make_user
@@ -242,24 +247,129 @@ def test_new_tickets_after_seeding_get_fresh_ids(seeded, agent_client):
     assert response.json()["id"] > top
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY and index rebuilds")
-def test_a_bulk_load_restores_every_index_and_foreign_key(db):
-    def schema() -> tuple[set[Any], set[Any]]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'tickets_%%'"
-            )
-            indexes = set(cursor.fetchall())
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-                " WHERE conrelid::regclass::text LIKE 'tickets_%%'"
-            )
-            return indexes, set(cursor.fetchall())
+def schema() -> tuple[set[Any], set[Any]]:
+    """The ticket tables' indexes and constraints as PostgreSQL describes them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'tickets_%%'"
+        )
+        indexes = set(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint"
+            " WHERE conrelid::regclass::text LIKE 'tickets_%%'"
+        )
+        return indexes, set(cursor.fetchall())
 
+
+def restore_table_exists() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RESTORE_TABLE])
+        return cursor.fetchone()[0]
+
+
+def history() -> list[tuple[Any, ...]]:
+    """Every comment and history entry, ids included."""
+    comments = Comment.objects.order_by("id").values_list(
+        "id", "ticket_id", "author__username", "created_at", "text", "internal"
+    )
+    changes = TicketChange.objects.order_by("id").values_list(
+        "id", "ticket_id", "actor__username", "created_at", "action", "field", "old_value",
+        "new_value", "comment_id", "internal",
+    )  # fmt: skip
+    return [*comments, *changes]
+
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="COPY, parallel loads and index rebuilds"
+)
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_a_bulk_load_restores_every_index_and_foreign_key(db):
     before = schema()
 
     seed(rebuild_indexes="always")
 
     assert schema() == before
     assert Ticket.objects.count() == COUNT
+    assert not restore_table_exists()
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_load_leaves_the_indexes_and_foreign_keys_the_migrations_made():
+    before = schema()
+
+    output = seed(rebuild_indexes="always", jobs=2)
+
+    assert schema() == before
+    assert not restore_table_exists()
+    assert "rebuilt index ticket_description_trgm_idx" in output
+    assert Ticket.objects.count() == COUNT
+    assert TicketChange.objects.filter(action="created").count() == COUNT
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_data_do_not_depend_on_the_number_of_processes():
+    seed(jobs=1, reset=True)
+    first = (snapshot(), history(), list(Ticket.objects.order_by("id").values_list("id")))
+
+    seed(jobs=3, reset=True)
+
+    assert (snapshot(), history(), list(Ticket.objects.order_by("id").values_list("id"))) == first
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_after_a_parallel_load_new_rows_get_fresh_ids():
+    seed(jobs=2)
+    tops = [m.objects.order_by("-id").first().pk for m in (Ticket, Comment, TicketChange)]
+
+    ticket = make_ticket(title="После сида")
+    comment = Comment.objects.create(ticket=ticket, author=ticket.requester, text="Спасибо")
+    change = TicketChange.objects.create(ticket=ticket, actor=ticket.requester, action="created")
+
+    assert [ticket.pk, comment.pk, change.pk] == [top + 1 for top in tops]
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_parallel_load_keeps_the_old_tickets_and_every_index(monkeypatch):
+    seed(count=50, jobs=1)
+    before, tickets = schema(), snapshot()
+
+    def fail(self: Any, batch: Any, *ids: int) -> Any:
+        if batch.tickets[0][0] > 100:
+            raise RuntimeError("disk full")
+        return make_copy(self, batch, *ids)
+
+    make_copy = CopyBatches.__call__
+    monkeypatch.setattr(CopyBatches, "__call__", fail)
+    with pytest.raises(CommandError, match="disk full"):
+        seed(rebuild_indexes="always", jobs=2)
+
+    assert snapshot() == tickets
+    assert schema() == before
+    assert not restore_table_exists()
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_next_run_rebuilds_indexes_that_an_interrupted_run_left_dropped():
+    before = schema()
+    with transaction.atomic(), connection.cursor() as cursor:
+        IndexKeeper.drop(cursor, ["tickets_ticket", "tickets_comment", "tickets_ticketchange"])
+    assert schema() != before
+
+    output = seed(count=0)
+
+    assert "interrupted before rebuilding" in output
+    assert schema() == before
+    assert not restore_table_exists()

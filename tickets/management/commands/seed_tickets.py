@@ -1,21 +1,29 @@
 """Fills the database with realistic tickets, history and comments for demos and benchmarks.
 
-PostgreSQL loads with COPY in one transaction, following the manual's "Populating a Database"
-advice: the three ticket tables lose their secondary indexes and foreign keys for the load when
-it is large, get them back (same definitions, read from the catalog) before the commit, and are
-analyzed afterwards. SQLite takes batched INSERTs, for small demo databases.
+PostgreSQL loads with COPY, following the manual's "Populating a Database" advice: for a large
+load the three ticket tables lose their secondary indexes and foreign keys, which are rebuilt
+afterwards from the definitions read from the catalog, and the tables are analyzed and vacuumed.
+Outside a transaction the work is spread over `--jobs` processes and connections: each process
+makes and copies every n-th batch of tickets, then the connections rebuild the indexes several at
+a time. The definitions wait in a table of their own until every index is back, so a run that
+fails or is interrupted half-way is repaired by the next one (`--count 0` will do). Inside a
+transaction, or with `--jobs 1`, everything happens in that one transaction. SQLite takes batched
+INSERTs, for small demo databases.
 
-The data depend only on `--seed` and `--end` (and the ids already in use): two runs with the same
-options write the same tickets. Without `--reset` the command appends.
+The data depend only on `--seed`, `--end` and `--batch` (and the ids already in use), not on
+`--jobs`: two runs with the same options write the same tickets. Without `--reset` the command
+appends.
 """
 
 import datetime
+import multiprocessing
+import os
 import queue
 import re
 import threading
 import time
 from bisect import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from random import Random
 from typing import Any
@@ -221,6 +229,7 @@ RU_LAST = ("Иванов", "Петров", "Смирнов", "Кузнецов",
 EN_FIRST = ("John", "Emma", "Olivia", "James", "Sophia", "Liam", "Mia", "Noah", "Ava", "Lucas")
 EN_LAST = ("Smith", "Johnson", "Brown", "Taylor", "Miller", "Wilson", "Clark", "Walker")
 
+
 # --- Proportions -------------------------------------------------------------------------------
 STATUSES = ("new", "in_progress", "on_hold", "resolved", "closed")
 PRIORITIES = ("low", "medium", "high", "critical")
@@ -250,6 +259,9 @@ UNASSIGNED_NEW_SHARE = 0.6
 PRIORITY_CHANGE_SHARE = 0.08
 INTERNAL_SHARE = 0.3
 DELETED_SHARE = 0.002
+MAX_COMMENTS = len(COMMENT_COUNT_WEIGHTS) - 1
+# Created, a priority change, the assignment, the status steps, the comments and a deletion.
+MAX_CHANGES = 3 + max(len(steps) for steps in WORKFLOW.values()) + MAX_COMMENTS + 1
 
 
 def cumulative(weights: Sequence[float]) -> list[float]:
@@ -328,7 +340,11 @@ class Table:
 
 @dataclass
 class Batch:
-    """The rows of one batch of tickets, in the field order of the *_FIELDS tuples."""
+    """The rows of one batch of tickets, in the field order of the *_FIELDS tuples.
+
+    Comment and history ids count from 0 within the batch (a history entry refers to its comment
+    the same way): the writer adds the batch's first ids, known once the batches before it are made.
+    """
 
     tickets: list[tuple[Any, ...]] = field(default_factory=list)
     comments: list[tuple[Any, ...]] = field(default_factory=list)
@@ -466,21 +482,10 @@ class TicketGenerator:
         self.status_cum = [(age * DAY, cumulative(w)) for age, w in STATUS_WEIGHTS_BY_AGE]
         self.comment_cum = cumulative(COMMENT_COUNT_WEIGHTS)
 
-    def batch(
-        self,
-        *,
-        number: int,
-        first_ticket: int,
-        size: int,
-        offset: int,
-        total: int,
-        next_comment: int,
-        next_change: int,
-    ) -> Batch:
+    def batch(self, *, number: int, first_ticket: int, size: int, offset: int, total: int) -> Batch:
         """Tickets `offset .. offset+size` of `total`, spread evenly over the two years."""
         rng = Random(f"{self.seed}:{number}")
         out = Batch()
-        self.next_comment, self.next_change = next_comment, next_change
         step = (self.end - self.start) / total
         start, random, make = self.start, rng.random, self._ticket
         for i in range(size):
@@ -521,7 +526,8 @@ class TicketGenerator:
         end = self.end
         expovariate = rng.expovariate
         moment = created
-        # (time, order, action, actor, field, old, new, comment text, internal)
+        # (time, order, action, actor, field, old, new) or (time, order, action, actor, text,
+        # internal) for comments
         events: list[tuple[Any, ...]] = [(created, 0, "created", requester, "", None, None)]
         if random() < PRIORITY_CHANGE_SHARE:
             moment += int(min(expovariate(rate), (end - moment) * random()))
@@ -571,43 +577,19 @@ class TicketGenerator:
             events.sort()
 
         comments, changes = out.comments, out.changes
-        change_id = self.next_change
+        add_comment, add_change = comments.append, changes.append
         for event in events:
-            action = event[2]
-            if action == "commented":
-                comment_id = self.next_comment
-                self.next_comment += 1
-                at = event[0]
-                comments.append((comment_id, ticket_id, event[3], at, event[4], event[5]))
-                changes.append(
-                    (
-                        change_id,
-                        ticket_id,
-                        event[3],
-                        at,
-                        action,
-                        "",
-                        None,
-                        None,
-                        comment_id,
-                        event[5],
-                    )
-                )
+            if event[2] == "commented":
+                comment_id = len(comments)
+                at, actor, internal = event[0], event[3], event[5]
+                add_comment((comment_id, ticket_id, actor, at, event[4], internal))
+                change = (len(changes), ticket_id, actor, at, "commented", "", None, None)
+                add_change((*change, comment_id, internal))
             else:
-                changes.append(
-                    (
-                        change_id,
-                        ticket_id,
-                        event[3],
-                        event[0],
-                        action,
-                        *event[4:],
-                        None,
-                        False,
-                    )
+                at, _, action, actor, name, old, new = event
+                add_change(
+                    (len(changes), ticket_id, actor, at, action, name, old, new, None, False)
                 )
-            change_id += 1
-        self.next_change = change_id
 
         out.tickets.append(
             (
@@ -678,108 +660,94 @@ class CopyText:
             ]
         )
 
-    def comments(self, rows: list[tuple[Any, ...]], tail: str) -> str:
+    def comments(self, rows: list[tuple[Any, ...]], tail: str, first: int) -> str:
         text, stamp = self.text, self.stamp
         return "".join(
             [
-                f"{r[0]}\t{r[1]}\t{r[2]}\t{stamp(r[3])}\t{text(r[4])}"
+                f"{first + r[0]}\t{r[1]}\t{r[2]}\t{stamp(r[3])}\t{text(r[4])}"
                 f"\t{'t' if r[5] else 'f'}{tail}\n"
                 for r in rows
             ]
         )
 
-    def changes(self, rows: list[tuple[Any, ...]], tail: str) -> str:
+    def changes(self, rows: list[tuple[Any, ...]], tail: str, first: int, comments: int) -> str:
         n, stamp = self.NULL, self.stamp
         # History values are JSON numbers and plain strings: nothing in them needs escaping.
         return "".join(
             [
-                f"{r[0]}\t{r[1]}\t{n if r[2] is None else r[2]}\t{stamp(r[3])}\t{r[4]}\t{r[5]}"
-                f"\t{n if r[6] is None else r[6]}\t{n if r[7] is None else r[7]}"
-                f"\t{n if r[8] is None else r[8]}\t{'t' if r[9] else 'f'}{tail}\n"
+                f"{first + r[0]}\t{r[1]}\t{n if r[2] is None else r[2]}\t{stamp(r[3])}\t{r[4]}"
+                f"\t{r[5]}\t{n if r[6] is None else r[6]}\t{n if r[7] is None else r[7]}"
+                f"\t{n if r[8] is None else comments + r[8]}\t{'t' if r[9] else 'f'}{tail}\n"
                 for r in rows
             ]
         )
 
 
-class PostgresLoader:
-    """COPY into the three tables inside the caller's transaction.
+class CopyBatches:
+    """Turns a batch into COPY statements and data for the ticket, comment and history tables."""
+
+    def __init__(self, tables: Sequence[Table], *, freeze: bool) -> None:
+        options = " WITH (FREEZE)" if freeze else ""
+        self.statements = []
+        for table in tables:
+            columns = ", ".join(f'"{c}"' for c in table.columns)
+            self.statements.append(f"COPY {table.name} ({columns}) FROM STDIN{options}")
+        self.tails = ["".join(f"\t{CopyText.value(v)}" for v in t.extra) for t in tables]
+        self.format = CopyText()
+
+    def __call__(
+        self, batch: Batch, first_comment: int, first_change: int
+    ) -> list[tuple[str, bytes]]:
+        tickets, comments, changes = self.statements
+        ticket_tail, comment_tail, change_tail = self.tails
+        fmt = self.format
+        data = [
+            (tickets, fmt.tickets(batch.tickets, ticket_tail)),
+            (comments, fmt.comments(batch.comments, comment_tail, first_comment)),
+            (changes, fmt.changes(batch.changes, change_tail, first_change, first_comment)),
+        ]
+        return [(sql, text.encode()) for sql, text in data if text]
+
+
+def copy_all(cursor: Any, items: Sequence[tuple[str, bytes]]) -> None:
+    for sql, data in items:
+        with cursor.copy(sql) as copy:
+            copy.write(data)
+
+
+class CopyWriter:
+    """COPY on the command's own connection, inside its transaction.
 
     A writer thread streams one batch to the server while the next one is being made, so
     Python and PostgreSQL each keep one core busy.
     """
 
-    def __init__(self, tables: Sequence[Table], *, rebuild: bool, freeze: bool) -> None:
-        self.tables = tables
-        self.rebuild = rebuild
-        self.freeze = freeze
-        self.saved_indexes: list[str] = []
-        self.saved_constraints: list[tuple[str, str, str]] = []
-        self.format = CopyText()
-        self.formatters = {
-            Ticket: self.format.tickets,
-            Comment: self.format.comments,
-            TicketChange: self.format.changes,
-        }
-        self.queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=6)
+    def __init__(self, tables: Sequence[Table], *, freeze: bool) -> None:
+        self.batches = CopyBatches(tables, freeze=freeze)
+        self.queue: queue.Queue[list[tuple[str, bytes]] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
-        self.thread: threading.Thread | None = None
-
-    def prepare(self) -> None:
-        names = [t.name for t in self.tables]
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            if self.rebuild:
-                # Dropping a foreign key alters the referenced table too, which must have no
-                # deferred checks pending (the reset's deletions leave some).
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(
-                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
-                    " FROM pg_constraint"
-                    " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
-                    [names],
-                )
-                self.saved_constraints = list(cursor.fetchall())
-                # Secondary indexes only: primary keys and unique constraints stay.
-                cursor.execute(
-                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
-                    " FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s)"
-                    " AND NOT i.indisprimary AND NOT i.indisunique",
-                    [names],
-                )
-                indexes = cursor.fetchall()
-                self.saved_indexes = [definition for _name, definition in indexes]
-                for table, name, _definition in self.saved_constraints:
-                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-                for name, _definition in indexes:
-                    cursor.execute(f"DROP INDEX {name}")
-        self.thread = threading.Thread(target=self._stream, args=(connection.connection,))
+        self.thread: threading.Thread | None = threading.Thread(
+            target=self._stream, args=(connection.connection,)
+        )
         self.thread.start()
 
     def _stream(self, raw: Any) -> None:
         """Runs the COPY statements handed over by `write`, in order, on the same connection."""
         try:
             with raw.cursor() as cursor:
-                while (item := self.queue.get()) is not None:
-                    sql, data = item
-                    with cursor.copy(sql) as copy:
-                        copy.write(data)
-        except BaseException as error:  # reported by write() or finish() in the main thread
+                while (items := self.queue.get()) is not None:
+                    copy_all(cursor, items)
+        except BaseException as error:  # reported by write() or close() in the main thread
             self.error = error
             while self.queue.get() is not None:
                 pass
 
-    def write(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    def write(self, batch: Batch, first_comment: int, first_change: int) -> None:
         if self.error is not None:
             raise self.error
-        if not rows:
-            return
-        columns = ", ".join(f'"{c}"' for c in table.columns)
-        options = " WITH (FREEZE)" if self.freeze else ""
-        tail = "".join(f"\t{CopyText.value(v)}" for v in table.extra)
-        data = self.formatters[table.model](rows, tail).encode()
-        self.queue.put((f"COPY {table.name} ({columns}) FROM STDIN{options}", data))
+        self.queue.put(self.batches(batch, first_comment, first_change))
 
-    def stop(self) -> None:
+    def close(self) -> None:
         """Waits for the writer; raises what it failed with."""
         if self.thread is not None:
             self.queue.put(None)
@@ -788,33 +756,24 @@ class PostgresLoader:
         if self.error is not None:
             raise self.error
 
-    def finish(self, report: Callable[[str], None]) -> None:
-        self.stop()
-        with connection.cursor() as cursor:
-            for definition in self.saved_indexes:
-                started = time.monotonic()
-                cursor.execute(definition)
-                report(f"{definition.split(' ON ')[0]} ({time.monotonic() - started:.1f} s)")
-            for table, name, definition in self.saved_constraints:
-                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            for table in self.tables:
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)",
-                    [table.name],
-                )
 
-
-class SqliteLoader:
+class SqliteWriter:
     """Batched INSERTs with explicit ids; fine for demo-sized databases."""
 
     def __init__(self, tables: Sequence[Table]) -> None:
         self.tables = tables
 
-    def prepare(self) -> None:
-        pass
+    def write(self, batch: Batch, first_comment: int, first_change: int) -> None:
+        ticket_table, comment_table, change_table = self.tables
+        self._insert(ticket_table, batch.tickets)
+        self._insert(comment_table, [(first_comment + r[0], *r[1:]) for r in batch.comments])
+        changes = [
+            (first_change + r[0], *r[1:8], None if r[8] is None else first_comment + r[8], r[9])
+            for r in batch.changes
+        ]
+        self._insert(change_table, changes)
 
-    def write(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    def _insert(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
         adapt = connection.ops.adapt_datetimefield_value
@@ -833,11 +792,418 @@ class SqliteLoader:
         with connection.cursor() as cursor:
             cursor.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', prepared)
 
-    def stop(self) -> None:
+    def close(self) -> None:
         pass
 
-    def finish(self, report: Callable[[str], None]) -> None:
-        pass
+
+@dataclass
+class Plan:
+    """What to load: the batches, and the ids the first ticket, comment and history entry get."""
+
+    count: int
+    batch_size: int
+    first_ticket: int
+    first_comment: int
+    first_change: int
+
+    def batches(self) -> Iterator[tuple[int, int, int]]:
+        """(number, offset, size) of each batch."""
+        for number, offset in enumerate(range(0, self.count, self.batch_size)):
+            yield number, offset, min(self.batch_size, self.count - offset)
+
+    def make(self, generator: TicketGenerator, number: int, offset: int, size: int) -> Batch:
+        return generator.batch(
+            number=number,
+            first_ticket=self.first_ticket + offset,
+            size=size,
+            offset=offset,
+            total=self.count,
+        )
+
+
+class ParallelLoad:
+    """COPY from several processes at once, each with its own connection and every n-th batch.
+
+    A batch is made from its number alone, so the data do not depend on how many processes make
+    them; its comments and history entries get their ids once the batches before it have counted
+    theirs. The processes commit together, after all of them have loaded their share.
+    """
+
+    POLL = 0.25
+
+    def __init__(
+        self, *, jobs: int, plan: Plan, generator: TicketGenerator, tables: Sequence[Table]
+    ) -> None:
+        self.plan = plan
+        self.generator = generator
+        self.batches = CopyBatches(tables, freeze=False)
+        self.numbers = list(plan.batches())
+        self.jobs = max(1, min(jobs, len(self.numbers)))
+        # Forked, the workers share the text pools and the schema read by the parent.
+        context = multiprocessing.get_context("fork")
+        self.condition = context.Condition()
+        # Per batch: its number of comments and history entries, then the first ids it gets.
+        self.counts = context.Array("q", [-1] * (2 * len(self.numbers)), lock=False)
+        self.firsts = context.Array("q", [-1] * (2 * len(self.numbers)), lock=False)
+        self.firsts[0], self.firsts[1] = plan.first_comment, plan.first_change
+        self.frontier = context.Value("q", 0, lock=False)  # the last batch with known firsts
+        self.loaded = context.Value("q", 0, lock=False)
+        self.ready = context.Value("i", 0, lock=False)
+        self.verdict = context.Value("i", 0, lock=False)  # 1 commit, -1 give up
+        self.errors = context.SimpleQueue()
+        self.parent = os.getpid()
+        self.processes = [
+            context.Process(target=self._work, args=(n,), name=f"seed-{n}", daemon=True)
+            for n in range(self.jobs)
+        ]
+
+    def run(self, progress: "Progress") -> tuple[int, int]:
+        """Loads everything; returns the number of comments and history entries written."""
+        for process in self.processes:
+            process.start()
+        try:
+            while True:
+                with self.condition:
+                    self.condition.wait(self.POLL)
+                    loaded, ready = self.loaded.value, self.ready.value
+                progress.update(loaded)
+                failed = [p for p in self.processes if p.exitcode not in (None, 0)]
+                if failed or not self.errors.empty():
+                    raise CommandError(f"Loading failed: {self._error(failed)}")
+                if ready == self.jobs:
+                    break
+            with self.condition:
+                self.verdict.value = 1
+                self.condition.notify_all()
+            for process in self.processes:
+                process.join()
+            failed = [p for p in self.processes if p.exitcode != 0]
+            if failed:
+                raise CommandError(
+                    f"Committing failed, some batches may be saved: {self._error(failed)}"
+                )
+        except BaseException:
+            self._stop()
+            raise
+        counts = self.counts
+        return sum(counts[0::2]), sum(counts[1::2])
+
+    def _error(self, failed: list[Any]) -> str:
+        if not self.errors.empty():
+            return self.errors.get()
+        return ", ".join(f"{p.name} exited with {p.exitcode}" for p in failed)
+
+    def _stop(self) -> None:
+        with self.condition:
+            self.verdict.value = -1
+            self.condition.notify_all()
+        for process in self.processes:
+            if process.is_alive():
+                # Its connection closes and the server rolls its transaction back.
+                process.terminate()
+        for process in self.processes:
+            process.join()
+
+    def _work(self, worker: int) -> None:
+        """Runs in a forked process: makes and copies batches worker, worker + jobs, ... on a
+        connection of its own (the parent's, inherited, is never touched)."""
+        try:
+            raw = connection.get_new_connection(connection.get_connection_params())
+            try:
+                with raw.cursor() as cursor:
+                    for number, offset, size in self.numbers[worker :: self.jobs]:
+                        batch = self.plan.make(self.generator, number, offset, size)
+                        first_comment, first_change = self._first_ids(number, batch)
+                        copy_all(cursor, self.batches(batch, first_comment, first_change))
+                        with self.condition:
+                            self.loaded.value += size
+                with self.condition:
+                    self.ready.value += 1
+                    self.condition.notify_all()
+                    self._wait(lambda: self.verdict.value != 0)
+                if self.verdict.value > 0:
+                    raw.commit()
+            finally:
+                raw.close()
+        except BaseException as error:
+            # The parent reports it; a traceback from every process would only bury that.
+            self.errors.put(f"{type(error).__name__}: {error}" if str(error) else repr(error))
+            raise SystemExit(1) from None
+
+    def _first_ids(self, number: int, batch: Batch) -> tuple[int, int]:
+        """Publishes the batch's counts; waits for the ids that the batches before leave it."""
+        counts, firsts, frontier = self.counts, self.firsts, self.frontier
+        with self.condition:
+            counts[2 * number], counts[2 * number + 1] = len(batch.comments), len(batch.changes)
+            last = len(self.numbers) - 1
+            while frontier.value < last and counts[2 * frontier.value] >= 0:
+                at = 2 * frontier.value
+                firsts[at + 2], firsts[at + 3] = (
+                    firsts[at] + counts[at],
+                    firsts[at + 1] + counts[at + 1],
+                )
+                frontier.value += 1
+            self.condition.notify_all()
+            self._wait(lambda: frontier.value >= number)
+            return firsts[2 * number], firsts[2 * number + 1]
+
+    def _wait(self, predicate: Callable[[], bool]) -> None:
+        """Waits (holding the condition) until `predicate`; gives up when the parent does."""
+        while not predicate():
+            if self.verdict.value < 0 or os.getppid() != self.parent:
+                raise CommandError("the parent process gave up")
+            self.condition.wait(self.POLL)
+
+
+# --- Indexes -----------------------------------------------------------------------------------
+
+RESTORE_TABLE = "seed_tickets_restore"
+# Enough for the biggest sort of a million tickets' history in memory; GIN builds gain nothing
+# from more.
+MAINTENANCE_WORK_MEM = "512MB"
+INDEX_KEYS = re.compile(r" USING (\w+) \((.*?)\)(?: WHERE .*)?$")
+
+
+@dataclass
+class Dropped:
+    """Secondary indexes and foreign keys that a bulk load dropped: (table, name, definition)."""
+
+    indexes: list[tuple[str, str, str]]
+    foreign_keys: list[tuple[str, str, str]]
+
+    def __len__(self) -> int:
+        return len(self.indexes) + len(self.foreign_keys)
+
+
+class IndexKeeper:
+    """Drops the tables' secondary indexes and foreign keys for a bulk load, and puts them back.
+
+    The definitions are written to a table of their own in the transaction that drops them, and
+    that table goes once everything is back: a run that fails or is interrupted in between leaves
+    it behind, and the next run rebuilds what it lists before doing anything else.
+    """
+
+    @staticmethod
+    def pending(cursor: Any) -> Dropped | None:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RESTORE_TABLE])
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute(
+            f"SELECT kind, table_name, name, definition FROM {RESTORE_TABLE} ORDER BY position"
+        )
+        dropped = Dropped([], [])
+        for kind, *row in cursor.fetchall():
+            (dropped.indexes if kind == "index" else dropped.foreign_keys).append(tuple(row))
+        return dropped
+
+    @staticmethod
+    def drop(cursor: Any, tables: Sequence[str]) -> Dropped:
+        # Dropping a foreign key alters the referenced table too, which must have no deferred
+        # checks pending (the reset's deletions leave some).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)"
+            " ORDER BY 1, 2",
+            [list(tables)],
+        )
+        foreign_keys = [tuple(row) for row in cursor.fetchall()]
+        # Secondary indexes only: primary keys and unique constraints stay.
+        cursor.execute(
+            "SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text,"
+            " pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid::regclass::text = ANY(%s)"
+            " AND NOT i.indisprimary AND NOT i.indisunique ORDER BY 1, 2",
+            [list(tables)],
+        )
+        indexes = [tuple(row) for row in cursor.fetchall()]
+        cursor.execute(
+            f"CREATE TABLE {RESTORE_TABLE} (position serial PRIMARY KEY, kind text NOT NULL,"
+            " table_name text NOT NULL, name text NOT NULL, definition text NOT NULL)"
+        )
+        rows = [("index", *row) for row in indexes] + [("foreign key", *fk) for fk in foreign_keys]
+        cursor.executemany(
+            f"INSERT INTO {RESTORE_TABLE} (kind, table_name, name, definition)"
+            " VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for _table, name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        return Dropped(indexes, foreign_keys)
+
+    @staticmethod
+    def add_foreign_keys(cursor: Any, dropped: Dropped) -> None:
+        """Adds the missing foreign keys unchecked, at once: their checks run later, beside the
+        index builds, which adding a checked one would have to wait for."""
+        for table, name, definition in dropped.foreign_keys:
+            cursor.execute(
+                "SELECT 1 FROM pg_constraint WHERE conrelid = %s::regclass AND conname = %s",
+                [table, name],
+            )
+            if cursor.fetchone() is None:
+                unchecked = "" if definition.endswith(" NOT VALID") else " NOT VALID"
+                cursor.execute(
+                    f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}{unchecked}'
+                )
+
+    @staticmethod
+    def forget(cursor: Any) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {RESTORE_TABLE}")
+
+
+# A table's tasks run in stages, since each stage locks out the next: statistics first, for the
+# planner and for choosing the longest index builds first; then the indexes, several at a time;
+# then the checks of the foreign keys; last the vacuum that marks the pages all-visible.
+ANALYZE, INDEX, CHECK, VACUUM = range(4)
+
+
+@dataclass
+class Task:
+    """One statement of the work after a load."""
+
+    table: str
+    stage: int
+    sql: str
+    label: str
+    cost: float = 0.0
+
+
+def tasks_for(dropped: Dropped | None, *, tables: Sequence[str] = ()) -> list[Task]:
+    """Rebuilds what was dropped, and analyzes and vacuums `tables`."""
+    tasks = []
+    for table in tables:
+        if dropped is None:
+            tasks.append(Task(table, VACUUM, f"VACUUM (ANALYZE) {table}", f"vacuumed {table}"))
+        else:
+            tasks.append(Task(table, ANALYZE, f"ANALYZE {table}", f"analyzed {table}"))
+            tasks.append(Task(table, VACUUM, f"VACUUM {table}", f"vacuumed {table}"))
+    if dropped is not None:
+        for table, name, definition in dropped.indexes:
+            sql = definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+            tasks.append(Task(table, INDEX, sql, f"rebuilt index {name}"))
+        for table, name, definition in dropped.foreign_keys:
+            if not definition.endswith(" NOT VALID"):
+                sql = f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"'
+                tasks.append(Task(table, CHECK, sql, f"checked foreign key {name}"))
+    return tasks
+
+
+def estimate(cursor: Any, tasks: Sequence[Task], table: str) -> None:
+    """Guesses the cost of a table's tasks from its statistics, to start the longest first:
+    rows times the width of the indexed columns, trigram GIN indexes the dearest per byte."""
+    cursor.execute(
+        "SELECT greatest(reltuples, 0), pg_relation_size(oid) FROM pg_class"
+        " WHERE oid = %s::regclass",
+        [table],
+    )
+    rows, size = cursor.fetchone()
+    cursor.execute(
+        "SELECT attname, avg_width FROM pg_stats"
+        " WHERE schemaname = current_schema() AND tablename = %s",
+        [table],
+    )
+    widths = dict(cursor.fetchall())
+    for task in tasks:
+        if task.table != table:
+            continue
+        if task.stage != INDEX:
+            task.cost = float(size)
+            continue
+        match = INDEX_KEYS.search(task.sql)
+        keys = match.group(2).split(", ") if match else []
+        width = sum(widths.get(key.split(" ")[0].strip('"'), 8) for key in keys) or 8
+        factor = 16 if "gin_trgm_ops" in task.sql else 4 if match and match.group(1) == "gin" else 1
+        task.cost = float(rows) * width * factor
+
+
+class TaskRunner:
+    """Runs tasks on several connections at once, each task as soon as its table allows, the
+    dearest first; prints each one as it finishes."""
+
+    def __init__(self, tasks: list[Task], *, jobs: int, report: Callable[[str], None]) -> None:
+        self.pending = list(tasks)
+        self.running: list[Task] = []
+        self.jobs = max(1, min(jobs, len(tasks)))
+        self.report = report
+        self.condition = threading.Condition()
+        self.error: str | None = None
+        self.connections: list[Any] = []
+
+    def run(self) -> None:
+        if not self.pending:
+            return
+        with connection.cursor() as cursor:
+            for table in {task.table for task in self.pending}:
+                estimate(cursor, self.pending, table)
+        threads = [threading.Thread(target=self._work, daemon=True) for _ in range(self.jobs)]
+        for thread in threads:
+            thread.start()
+        try:
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.5)
+        except BaseException:
+            with self.condition:
+                self.pending.clear()
+                for raw in self.connections:
+                    raw.cancel_safe()
+            for thread in threads:
+                thread.join()
+            raise
+        if self.error is not None:
+            raise CommandError(self.error)
+
+    def _next(self) -> Task | None:
+        busy = self.pending + self.running
+        ready = [
+            task
+            for task in self.pending
+            if not any(o.table == task.table and o.stage < task.stage for o in busy)
+        ]
+        return max(ready, key=lambda task: task.cost, default=None)
+
+    def _work(self) -> None:
+        raw, task = None, None
+        try:
+            raw = connection.get_new_connection(connection.get_connection_params())
+            raw.autocommit = True
+            with raw.cursor() as cursor:
+                cursor.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+                # The connections build side by side already; workers would only compete.
+                cursor.execute("SET max_parallel_maintenance_workers = 0")
+                with self.condition:
+                    self.connections.append(raw)
+                while (task := self._take()) is not None:
+                    started = time.monotonic()
+                    cursor.execute(task.sql)
+                    with self.condition:
+                        if task.stage == ANALYZE:
+                            estimate(cursor, self.pending, task.table)
+                        self.running.remove(task)
+                        self.report(f"{task.label} ({time.monotonic() - started:.1f} s)")
+                        self.condition.notify_all()
+        except BaseException as error:
+            with self.condition:
+                if self.error is None:
+                    self.error = f"{task.sql if task else 'Connecting'} failed: {error}"
+                self.pending.clear()
+                self.condition.notify_all()
+        finally:
+            if raw is not None:
+                raw.close()
+
+    def _take(self) -> Task | None:
+        with self.condition:
+            while self.pending:
+                task = self._next()
+                if task is not None:
+                    self.pending.remove(task)
+                    self.running.append(task)
+                    return task
+                self.condition.wait()
+        return None
 
 
 # --- The command -------------------------------------------------------------------------------
@@ -871,6 +1237,16 @@ class Progress:
         self.stream.flush()
 
 
+@dataclass
+class Setup:
+    """What the preparation found out: who the tickets belong to, where the ids start, and what
+    was dropped for the load."""
+
+    people: People
+    plan: Plan
+    dropped: Dropped | None
+
+
 def _today() -> str:
     return timezone.now().date().isoformat()
 
@@ -879,7 +1255,8 @@ class Command(BaseCommand):
     help = (
         "Fill the database with realistic tickets (Russian and English), their history and "
         "comments, ~50 agents (agent001...) and ~5,000 requesters (user0001...). Appends unless "
-        "--reset is given. Deterministic for a given --seed and --end."
+        "--reset is given. Deterministic for a given --seed, --end and --batch. First rebuilds "
+        "any indexes that an interrupted run left dropped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -915,15 +1292,27 @@ class Command(BaseCommand):
             default="auto",
             help=(
                 "PostgreSQL: drop the tables' secondary indexes and foreign keys for the load and "
-                "rebuild them before the commit (auto: when the load at least doubles the table)"
+                "rebuild them afterwards (auto: when the load at least doubles the table)"
+            ),
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help=(
+                "PostgreSQL: processes that make and copy tickets at once, and connections that "
+                "rebuild indexes (default: the number of CPUs; 1 loads in one transaction)"
             ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count: int = options["count"]
         batch_size: int = options["batch"]
-        if count < 0 or batch_size < 1 or options["agents"] < 1 or options["requesters"] < 1:
-            raise CommandError("--count must be >= 0; --batch, --agents, --requesters >= 1.")
+        jobs: int = options["jobs"]
+        if count < 0 or min(batch_size, jobs, options["agents"], options["requesters"]) < 1:
+            raise CommandError(
+                "--count must be >= 0; --batch, --jobs, --agents, --requesters >= 1."
+            )
         end_day = options["end"] or _today()
         try:
             end = datetime.datetime.combine(
@@ -936,78 +1325,183 @@ class Command(BaseCommand):
             raise CommandError(f"Unsupported database: {connection.vendor}")
 
         started = time.monotonic()
-        outer_transaction = connection.in_atomic_block
         tables = (Table(Ticket, TICKET_FIELDS), Table(Comment, COMMENT_FIELDS))
         tables += (Table(TicketChange, CHANGE_FIELDS),)
-        ticket_table, comment_table, change_table = tables
+        # A transaction around the command (tests wrap one) must see every row it writes.
+        in_transaction = connection.in_atomic_block
+        parallel = postgres and not in_transaction and jobs > 1 and count > batch_size
+        if postgres:
+            self._restore_leftovers(jobs=1 if in_transaction else jobs)
+        if parallel:
+            totals, people, phases = self._seed_in_parallel(tables, end, jobs, options)
+        else:
+            totals, people, phases = self._seed_in_one_transaction(tables, end, options)
+        prepared, loaded, finished = phases
+        self.stdout.write(
+            f"Seeded {count:,} tickets, {totals[1]:,} history entries and {totals[0]:,} comments"
+            f" for {len(people.agents)} agents and {len(people.requesters)} requesters in"
+            f" {finished - started:.1f} s (prepare {prepared - started:.1f} s,"
+            f" load {loaded - prepared:.1f} s, indexes and analyze {finished - loaded:.1f} s)."
+        )
 
+    def _report(self, line: str) -> None:
+        self.stdout.write(f"  {line}")
+
+    def _restore_leftovers(self, *, jobs: int) -> None:
+        """Rebuilds what an earlier run dropped and did not get to put back."""
+        with connection.cursor() as cursor:
+            dropped = IndexKeeper.pending(cursor)
+        if dropped is None:
+            return
+        self.stdout.write(
+            f"An earlier run was interrupted before rebuilding {len(dropped)} indexes and foreign"
+            " keys; rebuilding them first."
+        )
+        self._rebuild(dropped, jobs=jobs)
+
+    def _rebuild(self, dropped: Dropped | None, *, jobs: int, tables: Sequence[str] = ()) -> None:
+        """Puts back what the load dropped and vacuums the tables, on `jobs` connections at once
+        (outside a transaction) or one after the other on the command's connection."""
+        if dropped is not None:
+            with connection.cursor() as cursor:
+                IndexKeeper.add_foreign_keys(cursor, dropped)
+        tasks = tasks_for(dropped, tables=tables)
+        if connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+                for task in sorted(tasks, key=lambda task: task.stage):
+                    started = time.monotonic()
+                    cursor.execute(task.sql)
+                    self._report(f"{task.label} ({time.monotonic() - started:.1f} s)")
+        else:
+            TaskRunner(tasks, jobs=jobs, report=self._report).run()
+        if dropped is not None:
+            with connection.cursor() as cursor:
+                IndexKeeper.forget(cursor)
+
+    def _prepare(self, tables: Sequence[Table], end: datetime.datetime, options: dict) -> Setup:
+        """Locks the tables, resets them if asked, makes the users and finds the first ids; for a
+        bulk load on PostgreSQL also drops the indexes. Runs inside the caller's transaction."""
+        postgres = connection.vendor == "postgresql"
+        count = options["count"]
+        if postgres:
+            with connection.cursor() as cursor:
+                names = ", ".join(t.name for t in tables)
+                # Writers wait; readers (a running app's lists) go on.
+                cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+        names = Names(options["agents"], options["requesters"])
+        if options["reset"]:
+            self._reset(tables, postgres, keep=set(names.all))
+        people = self._people(
+            names=names,
+            password=options["password"],
+            seed=options["seed"],
+            since=end - datetime.timedelta(days=SPAN_DAYS),
+        )
+        existing = Ticket.objects.count() if not options["reset"] else 0
+        mode = options["rebuild_indexes"]
+        rebuild = postgres and (
+            mode == "always" or (mode == "auto" and count >= max(existing, 10_000))
+        )
+        first_ticket, first_comment, first_change = (self._next_id(t) for t in tables)
+        plan = Plan(count, options["batch"], first_ticket, first_comment, first_change)
+        dropped = None
+        if rebuild:
+            with connection.cursor() as cursor:
+                dropped = IndexKeeper.drop(cursor, [t.name for t in tables])
+        return Setup(people, plan, dropped)
+
+    def _seed_in_one_transaction(
+        self, tables: Sequence[Table], end: datetime.datetime, options: dict
+    ) -> tuple[tuple[int, int], People, tuple[float, float, float]]:
+        postgres = connection.vendor == "postgresql"
+        outer_transaction = connection.in_atomic_block
+        # COPY FREEZE needs the tables truncated in this very transaction.
+        freeze = postgres and options["reset"] and not outer_transaction
         with transaction.atomic():
-            if postgres:
-                with connection.cursor() as cursor:
-                    names = ", ".join(t.name for t in tables)
-                    # Writers wait; readers (a running app's lists) go on.
-                    cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
-            names = Names(options["agents"], options["requesters"])
-            if options["reset"]:
-                self._reset(tables, postgres, keep=set(names.all))
-            people = self._people(
-                names=names,
-                password=options["password"],
-                seed=options["seed"],
-                since=end - datetime.timedelta(days=SPAN_DAYS),
-            )
-            existing = Ticket.objects.count() if not options["reset"] else 0
-            if postgres:
-                mode = options["rebuild_indexes"]
-                rebuild = mode == "always" or (mode == "auto" and count >= max(existing, 10_000))
-                # COPY FREEZE needs the tables truncated in this very transaction.
-                freeze = options["reset"] and not outer_transaction
-                loader: PostgresLoader | SqliteLoader = PostgresLoader(
-                    tables, rebuild=rebuild, freeze=freeze
-                )
-            else:
-                loader = SqliteLoader(tables)
-            first_ticket, next_comment, next_change = (self._next_id(t) for t in tables)
-            generator = TicketGenerator(seed=options["seed"], end=end, people=people)
-            progress = Progress(self.stdout, count)
-            totals = {"comments": 0, "changes": 0}
-            loader.prepare()
+            setup = self._prepare(tables, end, options)
+            plan = setup.plan
+            prepared = time.monotonic()
+            generator = TicketGenerator(seed=options["seed"], end=end, people=setup.people)
+            writer = CopyWriter(tables, freeze=freeze) if postgres else SqliteWriter(tables)
+            progress = Progress(self.stdout, plan.count)
+            next_comment, next_change = plan.first_comment, plan.first_change
             try:
-                for number, offset in enumerate(range(0, count, batch_size)):
-                    size = min(batch_size, count - offset)
-                    batch = generator.batch(
-                        number=number,
-                        first_ticket=first_ticket + offset,
-                        size=size,
-                        offset=offset,
-                        total=count,
-                        next_comment=next_comment,
-                        next_change=next_change,
-                    )
+                for number, offset, size in plan.batches():
+                    batch = plan.make(generator, number, offset, size)
+                    writer.write(batch, next_comment, next_change)
                     next_comment += len(batch.comments)
                     next_change += len(batch.changes)
-                    totals["comments"] += len(batch.comments)
-                    totals["changes"] += len(batch.changes)
-                    loader.write(ticket_table, batch.tickets)
-                    loader.write(comment_table, batch.comments)
-                    loader.write(change_table, batch.changes)
                     progress.update(offset + size)
             finally:
-                loader.stop()
-            progress.update(count, force=True)
+                writer.close()
+            progress.update(plan.count, force=True)
             self.stdout.write("")
             loaded = time.monotonic()
-            loader.finish(lambda line: self.stdout.write(f"  rebuilt {line}"))
-
+            if setup.dropped is not None:
+                self._rebuild(setup.dropped, jobs=1)
+            if postgres:
+                self._sync_sequences(tables)
         if postgres:
-            self._analyze(tables, vacuum=not outer_transaction and not loader.freeze)
-        finished = time.monotonic()
-        self.stdout.write(
-            f"Seeded {count:,} tickets, {totals['changes']:,} history entries and "
-            f"{totals['comments']:,} comments for {len(people.agents)} agents and "
-            f"{len(people.requesters)} requesters in {finished - started:.1f} s "
-            f"(load {loaded - started:.1f} s, indexes and analyze {finished - loaded:.1f} s)."
+            self._analyze(tables, vacuum=not outer_transaction and not freeze)
+        totals = (next_comment - plan.first_comment, next_change - plan.first_change)
+        return totals, setup.people, (prepared, loaded, time.monotonic())
+
+    def _seed_in_parallel(
+        self, tables: Sequence[Table], end: datetime.datetime, jobs: int, options: dict
+    ) -> tuple[tuple[int, int], People, tuple[float, float, float]]:
+        with transaction.atomic():
+            setup = self._prepare(tables, end, options)
+            self._reserve_ids(tables, setup.plan)
+        prepared = time.monotonic()
+        generator = TicketGenerator(seed=options["seed"], end=end, people=setup.people)
+        progress = Progress(self.stdout, setup.plan.count)
+        load = ParallelLoad(jobs=jobs, plan=setup.plan, generator=generator, tables=tables)
+        try:
+            totals = load.run(progress)
+        except BaseException as error:
+            self.stdout.write("")
+            self._sync_sequences(tables)
+            if setup.dropped is not None:
+                what = "Interrupted" if isinstance(error, KeyboardInterrupt) else "The load failed"
+                self.stderr.write(
+                    f"{what}; rebuilding the dropped indexes. If this is interrupted too, the "
+                    "next run of seed_tickets rebuilds them."
+                )
+                self._rebuild(setup.dropped, jobs=jobs)
+            raise
+        progress.update(setup.plan.count, force=True)
+        self.stdout.write("")
+        loaded = time.monotonic()
+        self._sync_sequences(tables)
+        names = [t.name for t in tables] + [User._meta.db_table]
+        self._rebuild(setup.dropped, jobs=jobs, tables=names)
+        return totals, setup.people, (prepared, loaded, time.monotonic())
+
+    def _reserve_ids(self, tables: Sequence[Table], plan: Plan) -> None:
+        """Moves the id sequences past every id the load may use, so that the app's inserts
+        meanwhile do not collide with it; `_sync_sequences` moves them back afterwards."""
+        ticket_table, comment_table, change_table = tables
+        reserve = (
+            (ticket_table, plan.first_ticket + plan.count),
+            (comment_table, plan.first_comment + plan.count * MAX_COMMENTS),
+            (change_table, plan.first_change + plan.count * MAX_CHANGES),
         )
+        with connection.cursor() as cursor:
+            for table, next_id in reserve:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)",
+                    [table.name, next_id],
+                )
+
+    def _sync_sequences(self, tables: Sequence[Table]) -> None:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)",
+                    [table.name],
+                )
 
     def _reset(self, tables: Sequence[Table], postgres: bool, *, keep: set[str]) -> None:
         if postgres:
