@@ -25,6 +25,7 @@ import time
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from math import log
 from random import Random
 from typing import Any
 
@@ -479,7 +480,8 @@ class TicketGenerator:
         rng = Random(f"{seed}:texts")
         self.pools = (TextPool(rng, ru=True), TextPool(rng, ru=False))
         self.priority_cum = cumulative(PRIORITY_WEIGHTS)
-        self.status_cum = [(age * DAY, cumulative(w)) for age, w in STATUS_WEIGHTS_BY_AGE]
+        self.age_limits = [age * DAY for age, _weights in STATUS_WEIGHTS_BY_AGE]
+        self.status_cums = [cumulative(weights) for _age, weights in STATUS_WEIGHTS_BY_AGE]
         self.comment_cum = cumulative(COMMENT_COUNT_WEIGHTS)
 
     def batch(self, *, number: int, first_ticket: int, size: int, offset: int, total: int) -> Batch:
@@ -515,7 +517,7 @@ class TicketGenerator:
 
         priority = PRIORITIES[bisect(self.priority_cum, random() * self.priority_cum[-1])]
         age = self.end - created
-        status_cum = next(cum for limit, cum in self.status_cum if age < limit)
+        status_cum = self.status_cums[bisect(self.age_limits, age)]
         status = STATUSES[bisect(status_cum, random() * status_cum[-1])]
         assignee: int | None = agents[int(n_agents * random())]
         if status == "new" and random() < UNASSIGNED_NEW_SHARE:
@@ -524,24 +526,24 @@ class TicketGenerator:
 
         rate = 1.0 / (MEAN_STEP_HOURS[priority] * 3600.0)
         end = self.end
-        expovariate = rng.expovariate
         moment = created
         # (time, order, action, actor, field, old, new) or (time, order, action, actor, text,
         # internal) for comments
         events: list[tuple[Any, ...]] = [(created, 0, "created", requester, "", None, None)]
+        # The steps come at exponentially distributed intervals (`rng.expovariate`, inlined).
         if random() < PRIORITY_CHANGE_SHARE:
-            moment += int(min(expovariate(rate), (end - moment) * random()))
+            moment += int(min(-log(1.0 - random()) / rate, (end - moment) * random()))
             first = PRIORITIES[(PRIORITIES.index(priority) + 1) % 4]
             events.append(
                 (moment, 1, "changed", dispatcher, "priority", f'"{first}"', f'"{priority}"')
             )
         if assignee is not None:
-            moment += int(min(expovariate(rate), (end - moment) * random()))
+            moment += int(min(-log(1.0 - random()) / rate, (end - moment) * random()))
             events.append((moment, 2, "changed", dispatcher, "assignee", None, str(assignee)))
         previous = '"new"'
         resolved_at: int | None = None
         for order, step in enumerate(WORKFLOW[status], 3):
-            moment += int(min(expovariate(rate), (end - moment) * random()))
+            moment += int(min(-log(1.0 - random()) / rate, (end - moment) * random()))
             new = f'"{step}"'
             events.append((moment, order, "changed", assignee, "status", previous, new))
             if step == "resolved":
@@ -613,25 +615,32 @@ class TicketGenerator:
 # --- Writers -----------------------------------------------------------------------------------
 
 
+class Days(dict[int, str]):
+    """ISO dates by day number since the epoch, each made once."""
+
+    def __missing__(self, day: int) -> str:
+        text = self[day] = (EPOCH_DAY + datetime.timedelta(days=day)).isoformat()
+        return text
+
+
 class CopyText:
-    """Rows in COPY's text format, built by hand: several times faster than a row-by-row API."""
+    """Rows in COPY's text format, built by hand: several times faster than a row-by-row API.
+
+    A time is written as its day's date and its second's clock, both looked up.
+    """
 
     NULL = "\\N"
 
     def __init__(self) -> None:
-        self.days: dict[int, str] = {}
+        self.days = Days()
         self.clock = [
-            f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
+            f"{h:02d}:{m:02d}:{s:02d}+00" for h in range(24) for m in range(60) for s in range(60)
         ]
 
     def stamp(self, seconds: int | None) -> str:
         if seconds is None:
             return self.NULL
-        day, second = divmod(seconds, 86_400)
-        text = self.days.get(day)
-        if text is None:
-            text = self.days[day] = (EPOCH_DAY + datetime.timedelta(days=day)).isoformat()
-        return f"{text} {self.clock[second]}+00"
+        return f"{self.days[seconds // 86_400]} {self.clock[seconds % 86_400]}"
 
     @staticmethod
     def text(value: str) -> str:
@@ -650,33 +659,35 @@ class CopyText:
         return cls.text(str(value))
 
     def tickets(self, rows: list[tuple[Any, ...]], tail: str) -> str:
-        n, text, stamp = self.NULL, self.text, self.stamp
+        n, text, stamp, days, clock = self.NULL, self.text, self.stamp, self.days, self.clock
         return "".join(
             [
                 f"{r[0]}\t{text(r[1])}\t{text(r[2])}\t{r[3]}\t{r[4]}\t{n if r[5] is None else r[5]}"
-                f"\t{r[6]}\t{stamp(r[7])}\t{stamp(r[8])}\t{stamp(r[9])}\t{r[10]}\t{stamp(r[11])}"
-                f"\t{n if r[12] is None else r[12]}{tail}\n"
+                f"\t{r[6]}\t{days[r[7] // 86_400]} {clock[r[7] % 86_400]}"
+                f"\t{days[r[8] // 86_400]} {clock[r[8] % 86_400]}\t{stamp(r[9])}\t{r[10]}"
+                f"\t{stamp(r[11])}\t{n if r[12] is None else r[12]}{tail}\n"
                 for r in rows
             ]
         )
 
     def comments(self, rows: list[tuple[Any, ...]], tail: str, first: int) -> str:
-        text, stamp = self.text, self.stamp
+        text, days, clock = self.text, self.days, self.clock
         return "".join(
             [
-                f"{first + r[0]}\t{r[1]}\t{r[2]}\t{stamp(r[3])}\t{text(r[4])}"
-                f"\t{'t' if r[5] else 'f'}{tail}\n"
+                f"{first + r[0]}\t{r[1]}\t{r[2]}\t{days[r[3] // 86_400]} {clock[r[3] % 86_400]}"
+                f"\t{text(r[4])}\t{'t' if r[5] else 'f'}{tail}\n"
                 for r in rows
             ]
         )
 
     def changes(self, rows: list[tuple[Any, ...]], tail: str, first: int, comments: int) -> str:
-        n, stamp = self.NULL, self.stamp
+        n, days, clock = self.NULL, self.days, self.clock
         # History values are JSON numbers and plain strings: nothing in them needs escaping.
         return "".join(
             [
-                f"{first + r[0]}\t{r[1]}\t{n if r[2] is None else r[2]}\t{stamp(r[3])}\t{r[4]}"
-                f"\t{r[5]}\t{n if r[6] is None else r[6]}\t{n if r[7] is None else r[7]}"
+                f"{first + r[0]}\t{r[1]}\t{n if r[2] is None else r[2]}"
+                f"\t{days[r[3] // 86_400]} {clock[r[3] % 86_400]}\t{r[4]}\t{r[5]}"
+                f"\t{n if r[6] is None else r[6]}\t{n if r[7] is None else r[7]}"
                 f"\t{n if r[8] is None else comments + r[8]}\t{'t' if r[9] else 'f'}{tail}\n"
                 for r in rows
             ]
