@@ -727,27 +727,32 @@ def copy_all(cursor: Any, items: Sequence[tuple[str, bytes]]) -> None:
 
 
 class CopyWriter:
-    """COPY on the command's own connection, inside its transaction.
+    """COPY on one connection, in its current transaction.
 
     A writer thread streams one batch to the server while the next one is being made, so
-    Python and PostgreSQL each keep one core busy.
+    Python and PostgreSQL each keep a core busy; `copied` hears of every batch the server has
+    taken in.
     """
 
-    def __init__(self, tables: Sequence[Table], *, freeze: bool) -> None:
-        self.batches = CopyBatches(tables, freeze=freeze)
-        self.queue: queue.Queue[list[tuple[str, bytes]] | None] = queue.Queue(maxsize=2)
+    def __init__(
+        self, batches: CopyBatches, raw: Any, *, copied: Callable[[int], None] | None = None
+    ) -> None:
+        self.batches = batches
+        self.copied = copied
+        self.queue: queue.Queue[tuple[list[tuple[str, bytes]], int] | None] = queue.Queue(2)
         self.error: BaseException | None = None
-        self.thread: threading.Thread | None = threading.Thread(
-            target=self._stream, args=(connection.connection,)
-        )
+        self.thread: threading.Thread | None = threading.Thread(target=self._stream, args=(raw,))
         self.thread.start()
 
     def _stream(self, raw: Any) -> None:
         """Runs the COPY statements handed over by `write`, in order, on the same connection."""
         try:
             with raw.cursor() as cursor:
-                while (items := self.queue.get()) is not None:
+                while (item := self.queue.get()) is not None:
+                    items, tickets = item
                     copy_all(cursor, items)
+                    if self.copied is not None:
+                        self.copied(tickets)
         except BaseException as error:  # reported by write() or close() in the main thread
             self.error = error
             while self.queue.get() is not None:
@@ -756,7 +761,7 @@ class CopyWriter:
     def write(self, batch: Batch, first_comment: int, first_change: int) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put(self.batches(batch, first_comment, first_change))
+        self.queue.put((self.batches(batch, first_comment, first_change), len(batch.tickets)))
 
     def close(self) -> None:
         """Waits for the writer; raises what it failed with."""
@@ -921,13 +926,13 @@ class ParallelLoad:
         try:
             raw = connection.get_new_connection(connection.get_connection_params())
             try:
-                with raw.cursor() as cursor:
+                writer = CopyWriter(self.batches, raw, copied=self._copied)
+                try:
                     for number, offset, size in self.numbers[worker :: self.jobs]:
                         batch = self.plan.make(self.generator, number, offset, size)
-                        first_comment, first_change = self._first_ids(number, batch)
-                        copy_all(cursor, self.batches(batch, first_comment, first_change))
-                        with self.condition:
-                            self.loaded.value += size
+                        writer.write(batch, *self._first_ids(number, batch))
+                finally:
+                    writer.close()
                 with self.condition:
                     self.ready.value += 1
                     self.condition.notify_all()
@@ -940,6 +945,10 @@ class ParallelLoad:
             # The parent reports it; a traceback from every process would only bury that.
             self.errors.put(f"{type(error).__name__}: {error}" if str(error) else repr(error))
             raise SystemExit(1) from None
+
+    def _copied(self, tickets: int) -> None:
+        with self.condition:
+            self.loaded.value += tickets
 
     def _first_ids(self, number: int, batch: Batch) -> tuple[int, int]:
         """Publishes the batch's counts; waits for the ids that the batches before leave it."""
@@ -1434,7 +1443,11 @@ class Command(BaseCommand):
             plan = setup.plan
             prepared = time.monotonic()
             generator = TicketGenerator(seed=options["seed"], end=end, people=setup.people)
-            writer = CopyWriter(tables, freeze=freeze) if postgres else SqliteWriter(tables)
+            if postgres:
+                batches = CopyBatches(tables, freeze=freeze)
+                writer: CopyWriter | SqliteWriter = CopyWriter(batches, connection.connection)
+            else:
+                writer = SqliteWriter(tables)
             progress = Progress(self.stdout, plan.count)
             next_comment, next_change = plan.first_comment, plan.first_change
             try:
