@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from tickets.management.commands.seed_tickets import (
+    ADVISORY_LOCK,
     DEFAULT_PASSWORD,
     RESTORE_TABLE,
     CopyBatches,
@@ -373,3 +374,18 @@ def test_the_next_run_rebuilds_indexes_that_an_interrupted_run_left_dropped():
     assert "interrupted before rebuilding" in output
     assert schema() == before
     assert not restore_table_exists()
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_it_refuses_to_run_beside_another_seed(db):
+    other = connection.get_new_connection(connection.get_connection_params())
+    other.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK])
+
+    try:
+        with pytest.raises(CommandError, match="Another seed_tickets is running"):
+            seed()
+    finally:
+        other.close()
+
+    assert not Ticket.objects.exists()

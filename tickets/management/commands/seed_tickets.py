@@ -24,6 +24,7 @@ import threading
 import time
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from math import log
 from random import Random
@@ -978,6 +979,8 @@ class ParallelLoad:
 # --- Indexes -----------------------------------------------------------------------------------
 
 RESTORE_TABLE = "seed_tickets_restore"
+# Held by a run for its whole length (any 64-bit number the app does not use for another lock).
+ADVISORY_LOCK = 0x5EED_71C4E75
 # Enough for the biggest sort of a million tickets' history in memory; GIN builds gain nothing
 # from more.
 MAINTENANCE_WORK_MEM = "512MB"
@@ -1350,12 +1353,13 @@ class Command(BaseCommand):
         # A transaction around the command (tests wrap one) must see every row it writes.
         in_transaction = connection.in_atomic_block
         parallel = postgres and not in_transaction and jobs > 1 and count > batch_size
-        if postgres:
-            self._restore_leftovers(jobs=1 if in_transaction else jobs)
-        if parallel:
-            totals, people, phases = self._seed_in_parallel(tables, end, jobs, options)
-        else:
-            totals, people, phases = self._seed_in_one_transaction(tables, end, options)
+        with self._alone(postgres):
+            if postgres:
+                self._restore_leftovers(jobs=1 if in_transaction else jobs)
+            if parallel:
+                totals, people, phases = self._seed_in_parallel(tables, end, jobs, options)
+            else:
+                totals, people, phases = self._seed_in_one_transaction(tables, end, options)
         prepared, loaded, finished = phases
         self.stdout.write(
             f"Seeded {count:,} tickets, {totals[1]:,} history entries and {totals[0]:,} comments"
@@ -1363,6 +1367,24 @@ class Command(BaseCommand):
             f" {finished - started:.1f} s (prepare {prepared - started:.1f} s,"
             f" load {loaded - prepared:.1f} s, indexes and analyze {finished - loaded:.1f} s)."
         )
+
+    @contextmanager
+    def _alone(self, postgres: bool) -> Iterator[None]:
+        """Keeps a second run off the database until this one is done: the tables are not locked
+        between the steps of a parallel load, and it would take the dropped indexes for
+        leftovers of an interrupted run."""
+        if not postgres:
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK])
+            if not cursor.fetchone()[0]:
+                raise CommandError("Another seed_tickets is running on this database.")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK])
 
     def _report(self, line: str) -> None:
         self.stdout.write(f"  {line}")
