@@ -1365,7 +1365,7 @@ class Command(BaseCommand):
             f"Seeded {count:,} tickets, {totals[1]:,} history entries and {totals[0]:,} comments"
             f" for {len(people.agents)} agents and {len(people.requesters)} requesters in"
             f" {finished - started:.1f} s (prepare {prepared - started:.1f} s,"
-            f" load {loaded - prepared:.1f} s, indexes and analyze {finished - loaded:.1f} s)."
+            f" load {loaded - prepared:.1f} s, indexes and vacuum {finished - loaded:.1f} s)."
         )
 
     @contextmanager
