@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,10 +119,54 @@ def ticket_create(*, by: Any, data: Mapping[str, Any], requester: Any = None) ->
     ticket.resolved_at = _resolved_at_for(
         old_status=None, new_status=ticket.status, old_resolved_at=None
     )
-    with transaction.atomic():
-        ticket.save()
-        _record(ticket, by=by, action=TicketChange.Action.CREATED).save()
+    _insert_with_entry(ticket, TicketChange(actor=by, action=TicketChange.Action.CREATED))
     return ticket
+
+
+def _insert_with_entry(ticket: Ticket, entry: TicketChange) -> None:
+    """Saves a new ticket and its first history entry together.
+
+    On PostgreSQL that is one statement (two inserts in a WITH), so filing a ticket costs one
+    round trip instead of four (BEGIN, two INSERTs, COMMIT).
+    """
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            ticket.save()
+            entry.ticket = ticket
+            entry.save()
+        return
+    ticket_fields = [f for f in Ticket._meta.concrete_fields if not (f.primary_key or f.generated)]
+    generated = [f for f in Ticket._meta.concrete_fields if f.generated]
+    entry_fields = [
+        f for f in TicketChange._meta.concrete_fields if not f.primary_key and f.name != "ticket"
+    ]
+
+    def values(obj: Any, fields: list[Any]) -> list[Any]:
+        return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+
+    def columns(fields: list[Any]) -> str:
+        return ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+    quote = connection.ops.quote_name
+    sql = (
+        f"WITH created AS (INSERT INTO {quote(Ticket._meta.db_table)} ({columns(ticket_fields)})"
+        f" VALUES ({', '.join(['%s'] * len(ticket_fields))})"
+        f" RETURNING {columns([Ticket._meta.pk, *generated])}),"
+        f" entry AS (INSERT INTO {quote(TicketChange._meta.db_table)}"
+        f" ({quote('ticket_id')}, {columns(entry_fields)})"
+        f" SELECT created.{quote(Ticket._meta.pk.column)},"
+        f" {', '.join(['%s'] * len(entry_fields))} FROM created"
+        f" RETURNING {quote(TicketChange._meta.pk.column)})"
+        " SELECT created.*, entry.* FROM created, entry"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values(ticket, ticket_fields), *values(entry, entry_fields)])
+        *ticket_values, entry_id = cursor.fetchone()
+    for field, value in zip([Ticket._meta.pk, *generated], ticket_values, strict=True):
+        setattr(ticket, field.attname, value)
+    entry.pk, entry.ticket = entry_id, ticket
+    for obj in (ticket, entry):
+        obj._state.adding, obj._state.db = False, connection.alias
 
 
 def ticket_update(
@@ -178,9 +222,42 @@ def ticket_update(
             )
             update_fields.append("resolved_at")
         ticket.version += 1
-        ticket.save(update_fields=update_fields)
-        TicketChange.objects.bulk_create(history)
+        _update_with_entries(ticket, update_fields, history)
         return ticket
+
+
+def _update_with_entries(ticket: Ticket, update_fields: list[str], entries: list[Any]) -> None:
+    """Writes `update_fields` of a locked ticket and adds its history entries.
+
+    On PostgreSQL that is one statement (the UPDATE in a WITH, the entries inserted from it),
+    one round trip instead of two.
+    """
+    if connection.vendor != "postgresql":
+        ticket.save(update_fields=update_fields)
+        TicketChange.objects.bulk_create(entries)
+        return
+    quote = connection.ops.quote_name
+    fields = [Ticket._meta.get_field(name) for name in update_fields]
+    entry_fields = [f for f in TicketChange._meta.concrete_fields if not f.primary_key]
+    # Typed placeholders: a NULL (or a JSON value) in VALUES has no type of its own.
+    row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in entry_fields) + ")"
+    names = ", ".join(quote(f.column) for f in entry_fields)
+    sql = (
+        f"WITH updated AS (UPDATE {quote(Ticket._meta.db_table)}"
+        f" SET {', '.join(f'{quote(f.column)} = %s' for f in fields)}"
+        f" WHERE {quote(Ticket._meta.pk.column)} = %s RETURNING 1)"
+        f" INSERT INTO {quote(TicketChange._meta.db_table)} ({names})"
+        f" SELECT entries.* FROM updated, (VALUES {', '.join([row] * len(entries))})"
+        f" AS entries ({names})"
+    )
+    params = [f.get_db_prep_save(f.pre_save(ticket, add=False), connection) for f in fields]
+    params.append(ticket.pk)
+    for entry in entries:
+        params += [
+            f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in entry_fields
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def ticket_delete(
