@@ -7,6 +7,7 @@ refused there), and the SQL of its page, its bounded count and its estimate are 
 requests run that SQL directly and read rows as tuples, without model instances.
 """
 
+import contextlib
 import copy
 import threading
 import time
@@ -267,8 +268,11 @@ def compiled_lock(key: Hashable, tickets: Callable[[], QuerySet]) -> CompiledLoc
 
 
 def _kept(key: Hashable, make: Callable[[], Any]) -> Any:
+    """What is kept under key, made first if missing; the least recently used go first."""
     found = _shapes.get(key)
     if found is not None:
+        with contextlib.suppress(KeyError):  # dropped by another thread just now
+            _shapes.move_to_end(key)
         return found
     made = make()
     with _shapes_lock:  # gunicorn may run several threads per worker

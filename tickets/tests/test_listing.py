@@ -142,3 +142,16 @@ def test_only_the_most_recent_shapes_are_kept(agent_client, requester, monkeypat
         ]
 
     assert len(listing._shapes) == 3
+
+
+def test_a_shape_in_use_outlives_newer_ones(agent_client, requester, monkeypatch):
+    monkeypatch.setattr(listing, "SHAPES_KEPT", 2)
+    make_ticket(requester=requester)
+
+    agent_client.get("/api/tickets?x=often")
+    agent_client.get("/api/tickets?x=once")
+    agent_client.get("/api/tickets?x=often")
+    agent_client.get("/api/tickets?x=new")
+
+    kept = {dict(key[1][3]).get("x") for key in listing._shapes}
+    assert kept == {("often",), ("new",)}
