@@ -165,14 +165,13 @@ class TicketViewSet(viewsets.ModelViewSet):
         text = request.query_params.get("search", "").strip()
         # Searching without an explicit ordering puts the best matches first.
         ranking = bool(text) and "ordering" not in request.query_params
-        self.search_rank = search_rank(text) if ranking else None
         if text and not _compiles_as_text(text):
+            self.search_rank = search_rank(text) if ranking else None
             return super().list(request, *args, **kwargs)
         # Everything but the page (and the search text) decides the query; its SQL is kept per
         # process (listing.py).
         shape = (
-            request.user.pk,
-            is_agent(request.user),
+            *self._scope_key(),
             bool(text),
             tuple(
                 (name, tuple(values))
@@ -200,9 +199,12 @@ class TicketViewSet(viewsets.ModelViewSet):
             raise translate_validation(filterset.errors)
         return filterset.qs
 
+    def _scope_key(self) -> tuple[Any, bool]:
+        """Names what get_queryset() gives this caller: the key of its kept queries."""
+        return self.request.user.pk, is_agent(self.request.user)
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        scope = (request.user.pk, is_agent(request.user))
-        row = listing.compiled_ticket(scope, self.get_queryset).get(self._ticket_id())
+        row = listing.compiled_ticket(self._scope_key(), self.get_queryset).get(self._ticket_id())
         if row is None:
             raise Http404
         ticket = listing.representation(row)
@@ -262,7 +264,7 @@ class TicketViewSet(viewsets.ModelViewSet):
                 by=self.request.user,
                 expected_version=parse_if_match(self.request),
                 scope=self.get_queryset(),
-                scope_key=(self.request.user.pk, is_agent(self.request.user)),
+                scope_key=self._scope_key(),
                 **arguments,
             )
         except TicketNotFound:
