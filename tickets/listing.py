@@ -175,8 +175,11 @@ class CompiledTicket:
     PLACEHOLDER = -727_272_727
 
     def __init__(self, scope: QuerySet) -> None:
-        self.db = scope.db
-        query = scope.order_by().filter(pk=self.PLACEHOLDER).values_list(*COLUMNS)
+        self._compile(scope.order_by().filter(pk=self.PLACEHOLDER).values_list(*COLUMNS))
+
+    def _compile(self, query: QuerySet) -> None:
+        """Keeps the SQL of `query`, filtered on pk=PLACEHOLDER, for any id."""
+        self.db = query.db
         self.sql, params, self.converters = _compile(query)
         self.params = list(params)
         [self.position] = [i for i, p in enumerate(self.params) if p == self.PLACEHOLDER]
@@ -186,18 +189,17 @@ class CompiledTicket:
         params[self.position] = pk
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        return None if row is None else _converted(self.db, self.converters, [row])[0]
+            found = cursor.fetchall()
+        return _converted(self.db, self.converters, found)[0] if found else None
 
 
-class CompiledLock:
+class CompiledLock(CompiledTicket):
     """One ticket by id within a scope, locked for the transaction, as a model instance with
     its assignee and requester (their names only), like the ORM's select_related would give."""
 
     USER_FIELDS = ("id", "username", "first_name", "last_name")
 
     def __init__(self, tickets: QuerySet) -> None:
-        self.db = tickets.db
         self.ticket_fields = [field.attname for field in Ticket._meta.concrete_fields]
         people = [
             f"{role}__{name}" for role in ("assignee", "requester") for name in self.USER_FIELDS
@@ -205,23 +207,16 @@ class CompiledLock:
         query = (
             tickets.select_for_update(of=("self",))
             .order_by()
-            .filter(pk=CompiledTicket.PLACEHOLDER)
+            .filter(pk=self.PLACEHOLDER)
             .values_list(*self.ticket_fields, *people)
         )
-        with transaction.atomic(using=self.db):  # FOR UPDATE compiles inside one only
-            self.sql, params, self.converters = _compile(query)
-        self.params = list(params)
-        [self.position] = [i for i, p in enumerate(self.params) if p == CompiledTicket.PLACEHOLDER]
+        with transaction.atomic(using=tickets.db):  # FOR UPDATE compiles inside one only
+            self._compile(query)
 
-    def get(self, pk: int) -> Ticket | None:
-        params = self.params.copy()
-        params[self.position] = pk
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            found = cursor.fetchall()
-        if not found:
+    def get(self, pk: int) -> Ticket | None:  # type: ignore[override]
+        row = super().get(pk)
+        if row is None:
             return None
-        [row] = _converted(self.db, self.converters, found)
         n, size = len(self.ticket_fields), len(self.USER_FIELDS)
         ticket = Ticket.from_db(self.db, self.ticket_fields, row[:n])
         assignee, requester = row[n : n + size], row[n + size : n + 2 * size]
