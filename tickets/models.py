@@ -141,6 +141,7 @@ class Ticket(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # ticket_deleted_by_idx: only deleted tickets have one
     )
 
     objects = TicketQuerySet.as_manager()
@@ -174,6 +175,11 @@ class Ticket(models.Model):
                 fields=["deleted_at", "id"],
                 name="ticket_deleted_idx",
                 condition=Q(deleted_at__isnull=False),
+            ),
+            models.Index(
+                fields=["deleted_by"],
+                name="ticket_deleted_by_idx",
+                condition=Q(deleted_by__isnull=False),
             ),
         ]
         constraints = [
@@ -209,7 +215,11 @@ class TicketChange(models.Model):
         RESTORED = "restored", _("restored")
 
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="changes"
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+        db_index=False,  # change_ticket_time_idx starts with it
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -230,6 +240,7 @@ class TicketChange(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # change_comment_idx: only "commented" entries have one
     )
     internal = models.BooleanField(
         _("internal"), default=False, help_text=_("Shown to agents only.")
@@ -241,6 +252,9 @@ class TicketChange(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["ticket", "-created_at", "-id"], name="change_ticket_time_idx"),
+            models.Index(
+                fields=["comment"], name="change_comment_idx", condition=Q(comment__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -257,7 +271,11 @@ class Comment(models.Model):
     """A message on a ticket; internal ones are agents' notes that requesters never see."""
 
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="comments"
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+        db_index=False,  # comment_ticket_time_idx starts with it
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tickets.models import Comment, Ticket, TicketChange
+
 from .conftest import english_client
 from .factories import make_agent, make_ticket, make_user
 
@@ -87,3 +89,27 @@ def test_list_queries_use_indexes(world, role, shape):
     for sql in ticket_queries:
         plan = plan_of(sql)
         assert "Seq Scan on tickets_ticket" not in plan, f"{sql}\n{plan}"
+
+
+def test_history_and_comment_lookups_use_indexes(world):
+    """A ticket's history and comments, and what deleting a comment or a user must find, are
+    served by the composite and partial indexes that replaced the foreign keys' own."""
+    ticket = world["requester"].requested_tickets.first()
+    lookups = [
+        (
+            TicketChange.objects.filter(ticket=ticket).order_by("-created_at", "-id"),
+            "change_ticket_time_idx",
+        ),
+        (TicketChange.objects.filter(comment_id=1), "change_comment_idx"),
+        (TicketChange.objects.filter(comment_id__in=[1, 2]), "change_comment_idx"),
+        (
+            Comment.objects.filter(ticket=ticket).order_by("created_at", "id"),
+            "comment_ticket_time_idx",
+        ),
+        (Ticket.objects.filter(deleted_by=world["agent"]), "ticket_deleted_by_idx"),
+    ]
+    for queryset, index in lookups:
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            plan = plan_of(cursor.mogrify(sql, params))
+        assert index in plan, f"{sql}\n{plan}"
