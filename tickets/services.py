@@ -1,5 +1,6 @@
 """Business rules for tickets, shared by the API, the admin and management commands."""
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Hashable, Mapping
@@ -65,27 +66,30 @@ def _record(ticket: Ticket, *, by: Any, action: str, **values: Any) -> TicketCha
 def _locked_ticket(
     ticket_id: int,
     *,
-    scope: QuerySet | None = None,
+    scope: Callable[[], QuerySet] | None = None,
     scope_key: Hashable | None = None,
     with_deleted: bool = False,
 ) -> Ticket:
-    """The ticket, locked for this transaction; `scope` limits it to what the caller may see.
+    """The ticket, locked for this transaction; `scope()` limits it to what the caller may see.
 
     A `scope_key` that names the scope (the same key, the same scope) lets the query's SQL be
-    compiled once and kept.
+    compiled once and kept; the scope is built only then.
     """
-    tickets = scope if scope is not None else Ticket.objects.all()
-    if not with_deleted:
-        tickets = tickets.alive()
+
+    def tickets() -> QuerySet:
+        found = scope() if scope is not None else Ticket.objects.all()
+        return found if with_deleted else found.alive()
+
     if scope_key is not None:
-        locked = listing.compiled_lock((scope_key, with_deleted), lambda: tickets)
+        locked = listing.compiled_lock((scope_key, with_deleted), tickets)
         ticket = locked.get(ticket_id)
         if ticket is None:
             raise TicketNotFound(ticket_id)
         return ticket
     # No ORDER BY or LIMIT: the id matches one row at most.
     found = list(
-        tickets.select_for_update(of=("self",))
+        tickets()
+        .select_for_update(of=("self",))
         .select_related("assignee", "requester")
         .filter(pk=ticket_id)
         .order_by()
@@ -123,6 +127,34 @@ def ticket_create(*, by: Any, data: Mapping[str, Any], requester: Any = None) ->
     return ticket
 
 
+@functools.cache
+def _insert_statement() -> tuple[list[Any], list[Any], list[Any], str]:
+    """The fields _insert_with_entry writes (ticket's, entry's), those it reads back, and its
+    SQL (PostgreSQL)."""
+    ticket_fields = [f for f in Ticket._meta.concrete_fields if not (f.primary_key or f.generated)]
+    returned = [Ticket._meta.pk, *(f for f in Ticket._meta.concrete_fields if f.generated)]
+    entry_fields = [
+        f for f in TicketChange._meta.concrete_fields if not f.primary_key and f.name != "ticket"
+    ]
+
+    def columns(fields: list[Any]) -> str:
+        return ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+    quote = connection.ops.quote_name
+    sql = (
+        f"WITH created AS (INSERT INTO {quote(Ticket._meta.db_table)} ({columns(ticket_fields)})"
+        f" VALUES ({', '.join(['%s'] * len(ticket_fields))})"
+        f" RETURNING {columns(returned)}),"
+        f" entry AS (INSERT INTO {quote(TicketChange._meta.db_table)}"
+        f" ({quote('ticket_id')}, {columns(entry_fields)})"
+        f" SELECT created.{quote(Ticket._meta.pk.column)},"
+        f" {', '.join(['%s'] * len(entry_fields))} FROM created"
+        f" RETURNING {quote(TicketChange._meta.pk.column)})"
+        " SELECT created.*, entry.* FROM created, entry"
+    )
+    return ticket_fields, entry_fields, returned, sql
+
+
 def _insert_with_entry(ticket: Ticket, entry: TicketChange) -> None:
     """Saves a new ticket and its first history entry together.
 
@@ -135,34 +167,15 @@ def _insert_with_entry(ticket: Ticket, entry: TicketChange) -> None:
             entry.ticket = ticket
             entry.save()
         return
-    ticket_fields = [f for f in Ticket._meta.concrete_fields if not (f.primary_key or f.generated)]
-    generated = [f for f in Ticket._meta.concrete_fields if f.generated]
-    entry_fields = [
-        f for f in TicketChange._meta.concrete_fields if not f.primary_key and f.name != "ticket"
-    ]
+    ticket_fields, entry_fields, returned, sql = _insert_statement()
 
     def values(obj: Any, fields: list[Any]) -> list[Any]:
         return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
 
-    def columns(fields: list[Any]) -> str:
-        return ", ".join(connection.ops.quote_name(f.column) for f in fields)
-
-    quote = connection.ops.quote_name
-    sql = (
-        f"WITH created AS (INSERT INTO {quote(Ticket._meta.db_table)} ({columns(ticket_fields)})"
-        f" VALUES ({', '.join(['%s'] * len(ticket_fields))})"
-        f" RETURNING {columns([Ticket._meta.pk, *generated])}),"
-        f" entry AS (INSERT INTO {quote(TicketChange._meta.db_table)}"
-        f" ({quote('ticket_id')}, {columns(entry_fields)})"
-        f" SELECT created.{quote(Ticket._meta.pk.column)},"
-        f" {', '.join(['%s'] * len(entry_fields))} FROM created"
-        f" RETURNING {quote(TicketChange._meta.pk.column)})"
-        " SELECT created.*, entry.* FROM created, entry"
-    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values(ticket, ticket_fields), *values(entry, entry_fields)])
         *ticket_values, entry_id = cursor.fetchone()
-    for field, value in zip([Ticket._meta.pk, *generated], ticket_values, strict=True):
+    for field, value in zip(returned, ticket_values, strict=True):
         setattr(ticket, field.attname, value)
     entry.pk, entry.ticket = entry_id, ticket
     for obj in (ticket, entry):
@@ -175,7 +188,7 @@ def ticket_update(
     by: Any,
     changes: Mapping[str, Any],
     expected_version: int | None = None,
-    scope: QuerySet | None = None,
+    scope: Callable[[], QuerySet] | None = None,
     scope_key: Hashable | None = None,
 ) -> Ticket:
     """Applies `changes` atomically under a row lock, writing only fields whose value changes.
@@ -226,16 +239,12 @@ def ticket_update(
         return ticket
 
 
-def _update_with_entries(ticket: Ticket, update_fields: list[str], entries: list[Any]) -> None:
-    """Writes `update_fields` of a locked ticket and adds its history entries.
-
-    On PostgreSQL that is one statement (the UPDATE in a WITH, the entries inserted from it),
-    one round trip instead of two.
-    """
-    if connection.vendor != "postgresql":
-        ticket.save(update_fields=update_fields)
-        TicketChange.objects.bulk_create(entries)
-        return
+@functools.lru_cache(maxsize=64)
+def _update_statement(
+    update_fields: tuple[str, ...], entries: int
+) -> tuple[list[Any], list[Any], str]:
+    """The ticket's and the entries' fields _update_with_entries writes, and its SQL
+    (PostgreSQL), for these fields and this many entries."""
     quote = connection.ops.quote_name
     fields = [Ticket._meta.get_field(name) for name in update_fields]
     entry_fields = [f for f in TicketChange._meta.concrete_fields if not f.primary_key]
@@ -247,9 +256,23 @@ def _update_with_entries(ticket: Ticket, update_fields: list[str], entries: list
         f" SET {', '.join(f'{quote(f.column)} = %s' for f in fields)}"
         f" WHERE {quote(Ticket._meta.pk.column)} = %s RETURNING 1)"
         f" INSERT INTO {quote(TicketChange._meta.db_table)} ({names})"
-        f" SELECT entries.* FROM updated, (VALUES {', '.join([row] * len(entries))})"
+        f" SELECT entries.* FROM updated, (VALUES {', '.join([row] * entries)})"
         f" AS entries ({names})"
     )
+    return fields, entry_fields, sql
+
+
+def _update_with_entries(ticket: Ticket, update_fields: list[str], entries: list[Any]) -> None:
+    """Writes `update_fields` of a locked ticket and adds its history entries.
+
+    On PostgreSQL that is one statement (the UPDATE in a WITH, the entries inserted from it),
+    one round trip instead of two.
+    """
+    if connection.vendor != "postgresql":
+        ticket.save(update_fields=update_fields)
+        TicketChange.objects.bulk_create(entries)
+        return
+    fields, entry_fields, sql = _update_statement(tuple(update_fields), len(entries))
     params = [f.get_db_prep_save(f.pre_save(ticket, add=False), connection) for f in fields]
     params.append(ticket.pk)
     for entry in entries:
@@ -265,7 +288,7 @@ def ticket_delete(
     ticket_id: int,
     by: Any,
     expected_version: int | None = None,
-    scope: QuerySet | None = None,
+    scope: Callable[[], QuerySet] | None = None,
     scope_key: Hashable | None = None,
 ) -> Ticket:
     """Deletes a ticket (agents only), keeping its last state and history for a restore."""

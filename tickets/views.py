@@ -153,7 +153,7 @@ class TicketViewSet(viewsets.ModelViewSet):
         self, ticket: Ticket, status_code: int = status.HTTP_200_OK, **headers: str
     ) -> Response:
         return Response(
-            self.get_serializer(ticket).data,
+            listing.representation_of(ticket),
             status=status_code,
             headers={"ETag": etag_for(ticket), **headers},
         )
@@ -215,7 +215,7 @@ class TicketViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         ticket = ticket_create(by=request.user, data=serializer.validated_data)
         location = reverse("ticket-detail", kwargs={"pk": ticket.pk}, request=request)
-        return status.HTTP_201_CREATED, self.get_serializer(ticket).data, location
+        return status.HTTP_201_CREATED, listing.representation_of(ticket), location
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get("Idempotency-Key")
@@ -263,7 +263,7 @@ class TicketViewSet(viewsets.ModelViewSet):
                 ticket_id=self._ticket_id(),
                 by=self.request.user,
                 expected_version=parse_if_match(self.request),
-                scope=self.get_queryset(),
+                scope=self.get_queryset,
                 scope_key=self._scope_key(),
                 **arguments,
             )

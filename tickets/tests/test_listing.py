@@ -3,6 +3,7 @@
 from django.db import connection
 
 from tickets import listing
+from tickets.models import Ticket
 from tickets.serializers import TicketSerializer
 
 from .factories import make_ticket
@@ -73,6 +74,22 @@ def test_rows_read_directly_look_exactly_like_the_serializer_output(agent_client
 
     assert listed == TicketSerializer(ticket).data
     assert listed["assignee_name"] == "Иван Смирнов"
+
+
+def test_written_tickets_are_answered_exactly_like_the_serializer_output(
+    agent_client, requester_client, agent
+):
+    created = requester_client.post("/api/tickets", {"title": "Сканер"}, format="json")
+    ticket_id = created.json()["id"]
+    assert created.json() == TicketSerializer(Ticket.objects.get(pk=ticket_id)).data
+
+    changed = agent_client.patch(
+        f"/api/tickets/{ticket_id}", {"status": "resolved", "assignee": agent.pk}, format="json"
+    )
+
+    assert changed.json() == TicketSerializer(Ticket.objects.get(pk=ticket_id)).data
+    assert changed.json()["assignee_name"] == "Иван Смирнов"
+    assert changed.json()["resolved_at"] is not None
 
 
 def test_a_repeated_read_of_one_ticket_shows_its_latest_version(agent_client, requester):
