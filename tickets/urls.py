@@ -22,6 +22,8 @@ router.register("tickets", views.TicketViewSet, basename="ticket")
 router.register("users", views.UserViewSet, basename="user")
 
 urlpatterns = [
+    # The tickets first: their routes are matched on every API request, in this order.
+    *router.urls,
     re_path(r"^ticket/?$", views.TicketViewSet.as_view({"post": "create"}), name="ticket-create"),
     re_path(r"^auth/token/?$", views.TokenView.as_view(), name="auth-token"),
     re_path(r"^auth/login/?$", views.LoginView.as_view(), name="auth-login"),
@@ -29,6 +31,5 @@ urlpatterns = [
     re_path(r"^auth/me/?$", views.MeView.as_view(), name="auth-me"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
-    *router.urls,
     re_path(r"^.*$", views.api_not_found, name="api-not-found"),
 ]
