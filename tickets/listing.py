@@ -20,7 +20,7 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from .models import Ticket, display_name, display_name_of
+from .models import Ticket, display_name_of
 from .serializers import iso_datetime
 
 # The representation's columns, in the order `representation` reads them.
@@ -294,24 +294,4 @@ def representation(row: Sequence[Any]) -> dict[str, Any]:
         "updated_at": iso_datetime(row[14]),
         "resolved_at": iso_datetime(row[15]),
         "version": row[16],
-    }
-
-
-def representation_of(ticket: Ticket) -> dict[str, Any]:
-    """A ticket instance as the API shows it: TicketSerializer's output, without building one
-    (a ModelSerializer makes its fields anew for every instance)."""
-    return {
-        "id": ticket.pk,
-        "title": ticket.title,
-        "description": ticket.description,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "assignee": ticket.assignee_id,
-        "assignee_name": None if ticket.assignee_id is None else display_name(ticket.assignee),
-        "requester": ticket.requester_id,
-        "requester_name": display_name(ticket.requester),
-        "created_at": iso_datetime(ticket.created_at),
-        "updated_at": iso_datetime(ticket.updated_at),
-        "resolved_at": iso_datetime(ticket.resolved_at),
-        "version": ticket.version,
     }

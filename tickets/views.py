@@ -43,6 +43,7 @@ from .serializers import (
     TicketSerializer,
     TokenSerializer,
     UserSerializer,
+    ticket_representation,
 )
 from .services import (
     IdempotencyMismatch,
@@ -153,7 +154,7 @@ class TicketViewSet(viewsets.ModelViewSet):
         self, ticket: Ticket, status_code: int = status.HTTP_200_OK, **headers: str
     ) -> Response:
         return Response(
-            listing.representation_of(ticket),
+            ticket_representation(ticket),
             status=status_code,
             headers={"ETag": etag_for(ticket), **headers},
         )
@@ -215,7 +216,7 @@ class TicketViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         ticket = ticket_create(by=request.user, data=serializer.validated_data)
         location = reverse("ticket-detail", kwargs={"pk": ticket.pk}, request=request)
-        return status.HTTP_201_CREATED, listing.representation_of(ticket), location
+        return status.HTTP_201_CREATED, ticket_representation(ticket), location
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get("Idempotency-Key")

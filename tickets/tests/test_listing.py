@@ -76,9 +76,7 @@ def test_rows_read_directly_look_exactly_like_the_serializer_output(agent_client
     assert listed["assignee_name"] == "Иван Смирнов"
 
 
-def test_written_tickets_are_answered_exactly_like_the_serializer_output(
-    agent_client, requester_client, agent
-):
+def test_a_write_answers_with_the_ticket_as_stored(agent_client, requester_client, agent):
     created = requester_client.post("/api/tickets", {"title": "Сканер"}, format="json")
     ticket_id = created.json()["id"]
     assert created.json() == TicketSerializer(Ticket.objects.get(pk=ticket_id)).data
