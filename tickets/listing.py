@@ -9,6 +9,7 @@ requests run that SQL directly and read rows as tuples, without model instances.
 
 import contextlib
 import copy
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -19,6 +20,8 @@ from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from psycopg.adapt import Loader
+from psycopg.types.datetime import TimestamptzLoader
 
 from .models import Ticket, display_name_of
 from .serializers import iso_datetime
@@ -55,6 +58,28 @@ SEARCH_PLACEHOLDER = "\ue000search\ue000"
 _LIKE_PLACEHOLDER = f"%{SEARCH_PLACEHOLDER}%"
 # Stands for the ids of the ranking window while a ranked search compiles.
 _IDS_PLACEHOLDER = [-727_272_727, -1]
+
+# A timestamptz as PostgreSQL writes it in UTC (Django sets the connection's time zone).
+_UTC_TIMESTAMP = re.compile(rb"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00")
+
+
+class IsoTimestampLoader(Loader):
+    """Reads a timestamptz straight into the text the API shows (iso_datetime's), without
+    making a datetime: '2026-11-27 13:37:32.1371+00' becomes '2026-11-27T13:37:32.137100Z'.
+    Anything else (another offset, a date outside years 1-9999) goes the usual way."""
+
+    def __init__(self, oid: int, context: Any = None) -> None:
+        super().__init__(oid, context)
+        self._usual = TimestamptzLoader(oid, context)
+
+    def load(self, data: Any) -> str | None:
+        found = _UTC_TIMESTAMP.fullmatch(bytes(data))
+        if found is None:
+            return iso_datetime(self._usual.load(data))
+        day, clock, fraction = found.groups()
+        if fraction is None:
+            return f"{day.decode()}T{clock.decode()}Z"
+        return f"{day.decode()}T{clock.decode()}.{fraction.decode():0<6}Z"
 
 
 class CompiledList:
@@ -117,16 +142,17 @@ class CompiledList:
         """Rows of the window `ids`, best match first."""
         params = tuple(ids if p == _IDS_PLACEHOLDER else p for p in self.ranked_params)
         sql = f"{self.ranked_sql} LIMIT %s OFFSET %s"
-        return _converted(self.db, self.converters, self._fetch(sql, (*params, limit, offset)))
+        rows = self._fetch(sql, (*params, limit, offset), shown=True)
+        return _converted(self.db, self.converters, rows)
 
-    def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+    def _fetch(
+        self, sql: str, params: tuple[Any, ...], *, shown: bool = False
+    ) -> list[tuple[Any, ...]]:
+        return _fetch(self.db, sql, params, shown=shown)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         sql = f"{self.rows_sql} LIMIT %s OFFSET %s"
-        rows = self._fetch(sql, (*self.rows_params, limit, offset))
+        rows = self._fetch(sql, (*self.rows_params, limit, offset), shown=True)
         return _converted(self.db, self.converters, rows)
 
     def bounded_count(self, limit: int) -> int:
@@ -185,11 +211,13 @@ class CompiledTicket:
         [self.position] = [i for i, p in enumerate(self.params) if p == self.PLACEHOLDER]
 
     def get(self, pk: int) -> list[Any] | None:
+        """The row of ticket `pk`, its times as the API shows them (see `representation`)."""
+        return self._get(pk, shown=True)
+
+    def _get(self, pk: int, *, shown: bool) -> list[Any] | None:
         params = self.params.copy()
         params[self.position] = pk
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            found = cursor.fetchall()
+        found = _fetch(self.db, self.sql, tuple(params), shown=shown)
         return _converted(self.db, self.converters, found)[0] if found else None
 
 
@@ -214,7 +242,7 @@ class CompiledLock(CompiledTicket):
             self._compile(query)
 
     def get(self, pk: int) -> Ticket | None:  # type: ignore[override]
-        row = super().get(pk)
+        row = self._get(pk, shown=False)
         if row is None:
             return None
         n, size = len(self.ticket_fields), len(self.USER_FIELDS)
@@ -225,6 +253,16 @@ class CompiledLock(CompiledTicket):
         )
         ticket.requester = User.from_db(self.db, self.USER_FIELDS, requester)
         return ticket
+
+
+def _fetch(db: str, sql: str, params: Any, *, shown: bool) -> list[tuple[Any, ...]]:
+    """The rows of `sql`; `shown` reads PostgreSQL's times as the API's text, not datetimes."""
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        if shown and connection.vendor == "postgresql":
+            cursor.cursor.adapters.register_loader("timestamptz", IsoTimestampLoader)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _converted(db: str, converters: list[Any], rows: list[Any]) -> list[Any]:
@@ -279,7 +317,11 @@ def _kept(key: Hashable, make: Callable[[], Any]) -> Any:
 
 
 def representation(row: Sequence[Any]) -> dict[str, Any]:
-    """A row of COLUMNS as the API shows a ticket (the same as TicketSerializer's output)."""
+    """A row of COLUMNS as the API shows a ticket (the same as TicketSerializer's output).
+
+    Its times come as the API's text from PostgreSQL (IsoTimestampLoader), as datetimes from
+    SQLite.
+    """
     return {
         "id": row[0],
         "title": row[1],
@@ -290,8 +332,12 @@ def representation(row: Sequence[Any]) -> dict[str, Any]:
         "assignee_name": None if row[5] is None else display_name_of(row[6], row[7], row[8]),
         "requester": row[9],
         "requester_name": display_name_of(row[10], row[11], row[12]),
-        "created_at": iso_datetime(row[13]),
-        "updated_at": iso_datetime(row[14]),
-        "resolved_at": iso_datetime(row[15]),
+        "created_at": _shown_time(row[13]),
+        "updated_at": _shown_time(row[14]),
+        "resolved_at": _shown_time(row[15]),
         "version": row[16],
     }
+
+
+def _shown_time(value: Any) -> str | None:
+    return value if isinstance(value, str) else iso_datetime(value)

@@ -1,5 +1,7 @@
 """The list keeps each query shape's SQL per process: repeated requests stay correct."""
 
+import datetime
+
 from django.db import connection
 
 from tickets import listing
@@ -74,6 +76,31 @@ def test_rows_read_directly_look_exactly_like_the_serializer_output(agent_client
 
     assert listed == TicketSerializer(ticket).data
     assert listed["assignee_name"] == "Иван Смирнов"
+
+
+def test_times_read_as_text_look_exactly_like_the_serializer_output(agent_client, agent):
+    ticket = make_ticket(assignee=agent)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        created_at=datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
+        updated_at=datetime.datetime(2025, 1, 2, 3, 4, 5, 100_000, tzinfo=datetime.UTC),
+        resolved_at=datetime.datetime(999, 12, 31, 23, 59, 59, 123_456, tzinfo=datetime.UTC),
+    )
+    expected = TicketSerializer(Ticket.objects.get(pk=ticket.pk)).data
+    assert (expected["created_at"], expected["updated_at"]) == (
+        "2025-01-02T03:04:05Z",
+        "2025-01-02T03:04:05.100000Z",
+    )
+
+    assert agent_client.get("/api/tickets").json()["results"] == [expected]
+    assert agent_client.get(f"/api/tickets/{ticket.pk}").json() == expected
+
+
+def test_a_time_in_another_offset_is_read_the_usual_way():
+    loader = listing.IsoTimestampLoader(1184)
+
+    assert loader.load(b"2026-11-27 13:37:32.1371+00") == "2026-11-27T13:37:32.137100Z"
+    # The same moment, in UTC as the API shows every time.
+    assert loader.load(b"2026-11-27 16:37:32+03") == "2026-11-27T13:37:32Z"
 
 
 def test_a_write_answers_with_the_ticket_as_stored(agent_client, requester_client, agent):
