@@ -127,6 +127,11 @@ def ticket_create(*, by: Any, data: Mapping[str, Any], requester: Any = None) ->
     return ticket
 
 
+def _db_values(obj: Any, fields: list[Any], *, add: bool) -> list[Any]:
+    """The values of `fields` of `obj` as a save would send them (auto_now and the like set)."""
+    return [f.get_db_prep_save(f.pre_save(obj, add=add), connection) for f in fields]
+
+
 @functools.cache
 def _insert_statement() -> tuple[list[Any], list[Any], list[Any], str]:
     """The fields _insert_with_entry writes (ticket's, entry's), those it reads back, and its
@@ -137,10 +142,11 @@ def _insert_statement() -> tuple[list[Any], list[Any], list[Any], str]:
         f for f in TicketChange._meta.concrete_fields if not f.primary_key and f.name != "ticket"
     ]
 
-    def columns(fields: list[Any]) -> str:
-        return ", ".join(connection.ops.quote_name(f.column) for f in fields)
-
     quote = connection.ops.quote_name
+
+    def columns(fields: list[Any]) -> str:
+        return ", ".join(quote(f.column) for f in fields)
+
     sql = (
         f"WITH created AS (INSERT INTO {quote(Ticket._meta.db_table)} ({columns(ticket_fields)})"
         f" VALUES ({', '.join(['%s'] * len(ticket_fields))})"
@@ -168,12 +174,12 @@ def _insert_with_entry(ticket: Ticket, entry: TicketChange) -> None:
             entry.save()
         return
     ticket_fields, entry_fields, returned, sql = _insert_statement()
-
-    def values(obj: Any, fields: list[Any]) -> list[Any]:
-        return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-
+    params = [
+        *_db_values(ticket, ticket_fields, add=True),
+        *_db_values(entry, entry_fields, add=True),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values(ticket, ticket_fields), *values(entry, entry_fields)])
+        cursor.execute(sql, params)
         *ticket_values, entry_id = cursor.fetchone()
     for field, value in zip(returned, ticket_values, strict=True):
         setattr(ticket, field.attname, value)
@@ -273,12 +279,9 @@ def _update_with_entries(ticket: Ticket, update_fields: list[str], entries: list
         TicketChange.objects.bulk_create(entries)
         return
     fields, entry_fields, sql = _update_statement(tuple(update_fields), len(entries))
-    params = [f.get_db_prep_save(f.pre_save(ticket, add=False), connection) for f in fields]
-    params.append(ticket.pk)
+    params = [*_db_values(ticket, fields, add=False), ticket.pk]
     for entry in entries:
-        params += [
-            f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in entry_fields
-        ]
+        params += _db_values(entry, entry_fields, add=True)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
