@@ -23,10 +23,10 @@ fi
 "$python" ../manage.py migrate --noinput
 "$python" ../manage.py createcachetable
 password=${E2E_PASSWORD:-e2e-Secret-4821}
-"$python" ../manage.py ensure_user e2e_agent --password "$password" --agent --first-name Ольга --last-name Смирнова
-"$python" ../manage.py ensure_user e2e_requester --password "$password" --first-name Анна --last-name Петрова
-"$python" ../manage.py ensure_user e2e_other --password "$password" --first-name Иван --last-name Соколов
+"$python" ../manage.py ensure_user e2e_agent --password="$password" --agent --first-name Ольга --last-name Смирнова
+"$python" ../manage.py ensure_user e2e_requester --password="$password" --first-name Анна --last-name Петрова
+"$python" ../manage.py ensure_user e2e_other --password="$password" --first-name Иван --last-name Соколов
 # The Django admin checks model permissions that agents do not have; a superuser may open it.
-"$python" ../manage.py ensure_user e2e_admin --password "$password" --superuser --first-name Админ --last-name Системы
+"$python" ../manage.py ensure_user e2e_admin --password="$password" --superuser --first-name Админ --last-name Системы
 
 exec "$python" ../manage.py runserver "127.0.0.1:$port" --noreload

@@ -53,3 +53,11 @@ def test_ensure_user_updates_an_existing_user(db):
     user = User.objects.get(username="maria")
     assert user.check_password("new-password")
     assert (user.first_name, user.is_staff) == ("Мария", False)
+
+
+def test_ensure_user_takes_a_password_that_starts_with_a_dash(db):
+    # Generated passwords (secrets.token_urlsafe) start with "-" one time in 64; the
+    # scripts pass them as --password=VALUE so argparse cannot read them as an option.
+    call_command("ensure_user", "maria", "--password=-Zq3_random")
+
+    assert User.objects.get(username="maria").check_password("-Zq3_random")

@@ -107,8 +107,8 @@ class Stack:
         ).start()
         self._manage("migrate", "--noinput")
         self._manage("createcachetable")
-        self._manage("ensure_user", "outage-agent", "--password", PASSWORD, "--agent")
-        self._manage("ensure_user", "outage-requester", "--password", PASSWORD)
+        self._manage("ensure_user", "outage-agent", f"--password={PASSWORD}", "--agent")
+        self._manage("ensure_user", "outage-requester", f"--password={PASSWORD}")
         app_port = APP_PORT_IN_NETNS if self.netns else free_port()
         self._start_gunicorn(app_port)
         if self.netns:
