@@ -82,7 +82,6 @@ class Database:
     def __init__(self) -> None:
         self.connection: psycopg.Connection | None = None
         self.tokens: dict[str, tuple[int, bool]] = {}
-        self.has_search_vector = False
 
     def get(self) -> psycopg.Connection:
         if self.connection is None or self.connection.closed:
@@ -92,12 +91,6 @@ class Database:
             # the service's client-side bound ones: a generic plan for a search or a filter
             # can be far worse than the custom one.
             self.connection.execute("SET plan_cache_mode = force_custom_plan")
-            self.has_search_vector = bool(
-                self.connection.execute(
-                    "SELECT 1 FROM information_schema.columns"
-                    " WHERE table_name = 'tickets_ticket' AND column_name = 'search_vector'"
-                ).fetchone()
-            )
         return self.connection
 
     def user(self, authorization: str) -> tuple[int, bool]:
@@ -156,11 +149,9 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
     number = text.lstrip("#")
     numeric = number.isdigit() and int(number) <= MAX_ID
     if text:
-        match = ["t.title ILIKE %s ESCAPE '\\'", "t.description ILIKE %s ESCAPE '\\'"]
-        args += [like(text), like(text)]
-        if db.has_search_vector:
-            match.append(f"t.search_vector @@ {TSQUERY}")
-            args.append(text)
+        # The service's generated columns (migrations 0005 and 0008).
+        match = ["t.search_text LIKE lower(%s) ESCAPE '\\'", f"t.search_vector @@ {TSQUERY}"]
+        args += [like(text), text]
         if numeric:
             match.append("t.id = %s")
             args.append(int(number))
@@ -202,9 +193,8 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
             if numeric:
                 rank = f"CASE WHEN t.id = %s THEN 100.0 ELSE ({rank}) END"
                 rank_args.insert(0, int(number))
-            if db.has_search_vector:
-                rank = f"({rank}) + ts_rank_cd(t.search_vector, {TSQUERY})"
-                rank_args.append(text)
+            rank = f"({rank}) + ts_rank_cd(t.search_vector, {TSQUERY})"
+            rank_args.append(text)
             rows = conn.execute(
                 f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE t.id = ANY(%s)"
                 f" ORDER BY {rank} DESC, t.created_at DESC, t.id DESC LIMIT %s OFFSET %s",

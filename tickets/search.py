@@ -1,8 +1,10 @@
 """Ticket search: substring (both databases) plus word forms and ranking (PostgreSQL).
 
 PostgreSQL matches `search_vector` (a stored tsvector of title and description, Russian
-stemming, which stems Latin words as English) and case-insensitive substrings through trigram
-indexes. SQLite, for first looks, matches substrings only.
+stemming, which stems Latin words as English) and case-insensitive substrings in `search_text`
+(title and description, stored lowercased, with a trigram index). Both are generated columns
+that migrations add (0005, 0008), outside the model. SQLite, for first looks, matches
+substrings only.
 """
 
 from typing import Any
@@ -25,10 +27,11 @@ MAX_ID = 2**63 - 1
 
 
 class IContains(Lookup):
-    """Case-insensitive substring match written as ILIKE, so trigram indexes serve it.
+    """Case-insensitive substring match: ILIKE on PostgreSQL, LIKE on SQLite.
 
-    Django's own `icontains` compares UPPER() of both sides on PostgreSQL, which those
-    indexes cannot serve; on SQLite LIKE is made Unicode-aware in apps.py.
+    Django's own `icontains` compares UPPER() of both sides on PostgreSQL, which no trigram
+    index can serve; on SQLite LIKE is made Unicode-aware in apps.py. Searches on PostgreSQL
+    match `search_text` instead and use this for the title bonus of the ranking only.
     """
 
     lookup_name = "search_contains"
@@ -53,14 +56,21 @@ def _tsquery_sql() -> str:
 
 def search_condition(text: str) -> Q:
     """Tickets whose title or description contains `text`, or (PostgreSQL) its word forms."""
-    match = Q(title__search_contains=text) | Q(description__search_contains=text)
     if connection.vendor == "postgresql":
+        # The pattern is lowered by the server, as the column was: the same case rules.
+        substring = RawSQL(
+            """"tickets_ticket"."search_text" LIKE lower(%s) ESCAPE '\\'""",
+            [f"%{connection.ops.prep_for_like_query(text)}%"],
+            output_field=BooleanField(),
+        )
         fts = RawSQL(
             f'"tickets_ticket"."search_vector" @@ {_tsquery_sql()}',
             [text],
             output_field=BooleanField(),
         )
-        match |= Q(fts)
+        match = Q(substring) | Q(fts)
+    else:
+        match = Q(title__search_contains=text) | Q(description__search_contains=text)
     number = text.lstrip("#")
     if number.isdigit() and int(number) <= MAX_ID:
         match |= Q(pk=int(number))

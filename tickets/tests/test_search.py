@@ -38,6 +38,18 @@ def test_search_finds_words_inside_description(agent_client):
     assert found(agent_client, "садится") == [ticket.pk]
 
 
+def test_search_follows_an_edit_of_the_text(agent_client):
+    ticket = make_ticket(title="Монитор", description="Мерцает экран")
+
+    response = agent_client.patch(
+        f"/api/tickets/{ticket.pk}", {"description": "Гудит БЛОК питания"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert found(agent_client, "блок питания") == [ticket.pk]
+    assert found(agent_client, "мерцает") == []
+
+
 def test_search_for_a_number_finds_ticket_with_that_id(agent_client):
     make_ticket(title="Первый")
     target = make_ticket(title="Второй")

@@ -307,7 +307,7 @@ def test_a_parallel_load_leaves_the_indexes_and_foreign_keys_the_migrations_made
 
     assert schema() == before
     assert not restore_table_exists()
-    assert "rebuilt index ticket_description_trgm_idx" in output
+    assert "rebuilt index ticket_search_text_trgm_idx" in output
     assert Ticket.objects.count() == COUNT
     assert TicketChange.objects.filter(action="created").count() == COUNT
 
