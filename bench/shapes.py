@@ -1,0 +1,118 @@
+"""Time a wide sample of the list requests the SPA can make, in-process, at the bench's size.
+
+The load benchmark drives a handful of scenarios hard; this drives many request shapes once:
+random combinations of status and priority filters, assignee, date range, ordering, search
+text and page (1 or 200), as an agent and as a requester. Each request runs three times and
+the fastest counts (the others warm caches and absorb noise). Prints the spread and the
+slowest shapes, with the plan of the slowest statement of each.
+
+Usage, against a database that bench/run has seeded:
+    DATABASE_URL=postgres://bench:bench@127.0.0.1:5432/servicedesk_bench_1000000 \\
+        .venv/bin/python bench/shapes.py [--shapes 300] [--seed 7]
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import time
+from pathlib import Path
+from random import Random
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from tickets.models import Ticket  # noqa: E402
+
+AGENT, REQUESTER = "agent001", "user0100"  # bench.py's clients
+SEARCHES = ["принтер", "принтеры", "printers", "пароль", "VPN", "4242", "zqxv", "ошибка 0x8007"]
+ORDERINGS = ["id", "title", "status", "priority", "created_at", "updated_at"]
+
+
+def shape(rng: Random, agent_id: int) -> list[tuple[str, str]]:
+    params: list[tuple[str, str]] = []
+    if rng.random() < 0.5:
+        statuses = rng.sample(Ticket.Status.values, rng.randint(1, 4))
+        params += [("status", s) for s in statuses]
+    if rng.random() < 0.5:
+        priorities = rng.sample(Ticket.Priority.values, rng.randint(1, 3))
+        params += [("priority", p) for p in priorities]
+    if rng.random() < 0.4:
+        params.append(("assignee", rng.choice(["me", "none", str(agent_id)])))
+    if rng.random() < 0.3:
+        today = datetime.date.today()
+        start = today - datetime.timedelta(days=rng.choice([30, 200, 500]))
+        params.append(("created_after", start.isoformat()))
+        if rng.random() < 0.5:
+            params.append(("created_before", (start + datetime.timedelta(days=31)).isoformat()))
+    if rng.random() < 0.3:
+        params.append(("search", rng.choice(SEARCHES)))
+    if rng.random() < 0.7:
+        params.append(("ordering", rng.choice(["", "-"]) + rng.choice(ORDERINGS)))
+    if rng.random() < 0.5:
+        params.append(("page", "200"))
+    return params
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shapes", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    users = get_user_model().objects
+    agent = users.get(username=AGENT)
+    clients = {}
+    for role, username in (("agent", AGENT), ("requester", REQUESTER)):
+        token, _ = Token.objects.get_or_create(user=users.get(username=username))
+        clients[role] = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    rng = Random(args.seed)
+    timings: list[tuple[float, str, str, int, str]] = []
+    for _ in range(args.shapes):
+        role = rng.choice(["agent", "requester"])
+        url = f"/api/tickets?{urlencode(shape(rng, agent.pk))}"
+        best = float("inf")
+        for _attempt in range(3):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = clients[role].get(url)
+                elapsed = time.perf_counter() - started
+            if elapsed < best:
+                best = elapsed
+                slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
+        timings.append((best * 1000, role, url, response.status_code, slowest["sql"]))
+
+    timings.sort()
+    ms = [t[0] for t in timings]
+    statuses: dict[int, int] = {}
+    for t in timings:
+        statuses[t[3]] = statuses.get(t[3], 0) + 1
+    print(f"{len(ms)} list requests at {Ticket.objects.order_by('-pk').first().pk:,} ticket ids")
+    print("answers: " + ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items())))
+    for label, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99)):
+        print(f"{label} {ms[min(len(ms) - 1, int(q * len(ms)))]:.1f} ms")
+    print(f"max {ms[-1]:.1f} ms")
+    print("\nslowest:")
+    for elapsed, role, url, code, sql in timings[-10:][::-1]:
+        print(f"\n{elapsed:7.1f} ms  {code}  {role:9}  {url}")
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}")
+            for (line,) in cursor.fetchall():
+                print(f"          {line}")
+
+
+if __name__ == "__main__":
+    main()
