@@ -37,6 +37,11 @@ keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then so a slow leak can never take a pod down.
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 20000)
 max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
+# Workers fork from a master that has imported the app already, so a recycled worker serves
+# again within milliseconds instead of importing Django for half a second while the other
+# workers take its connections (a p99 spike under load). No connection is open at import time.
+# A code change then needs a restart of the master, not just SIGHUP.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").strip().lower() not in ("0", "false")
 
 # Logs go to stdout/stderr for the container runtime to collect.
 accesslog = "-"
