@@ -6,6 +6,8 @@ re-parsing text; the trigram indexes serve case-insensitive substring search (IL
 
 from django.db import migrations
 
+from ._postgresql import postgresql_only
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """
@@ -37,17 +39,7 @@ BACKWARD = [
 ]
 
 
-def run(statements: list[str]):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0004_ranks_and_list_indexes")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD))]

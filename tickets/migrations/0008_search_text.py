@@ -11,6 +11,8 @@ in a maintenance window.
 
 from django.db import migrations
 
+from ._postgresql import postgresql_only
+
 FORWARD = [
     r"""
     ALTER TABLE tickets_ticket ADD COLUMN search_text text
@@ -41,17 +43,7 @@ BACKWARD = [
 ]
 
 
-def run(statements: list[str]):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0007_slimmer_foreign_key_indexes")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD))]
