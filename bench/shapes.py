@@ -6,9 +6,9 @@ text and page (1 or 200), as an agent and as a requester. Each request runs thre
 the fastest counts (the others warm caches and absorb noise). Prints the spread and the
 slowest shapes, with the plan of the slowest statement of each.
 
-Usage, against a database that bench/run has seeded:
-    DATABASE_URL=postgres://bench:bench@127.0.0.1:5432/servicedesk_bench_1000000 \\
-        .venv/bin/python bench/shapes.py [--shapes 300] [--seed 7]
+Usage, against the database bench/run seeds (BENCH_DATABASE_URL and the size name it, as
+for bench/run), or another one named by DATABASE_URL:
+    .venv/bin/python bench/shapes.py [--shapes 300] [--seed 7]
 """
 
 import argparse
@@ -21,6 +21,13 @@ from random import Random
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import AGENT, DEFAULT_URL, REQUESTER, database_urls
+
+os.environ.setdefault(
+    "DATABASE_URL",
+    database_urls(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL), 1_000_000)[0],
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -37,7 +44,6 @@ from rest_framework.test import APIClient  # noqa: E402
 
 from tickets.models import Ticket  # noqa: E402
 
-AGENT, REQUESTER = "agent001", "user0100"  # bench.py's clients
 SEARCHES = ["принтер", "принтеры", "printers", "пароль", "VPN", "4242", "zqxv", "ошибка 0x8007"]
 ORDERINGS = ["id", "title", "status", "priority", "created_at", "updated_at"]
 

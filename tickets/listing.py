@@ -135,33 +135,28 @@ class CompiledList:
 
     def window(self, size: int) -> list[int]:
         """Ids of the first `size` matches in list order: the ones ranked by relevance."""
-        rows = self._fetch(f"{self.window_sql} LIMIT %s", (*self.window_params, size))
+        rows = _fetch(self.db, f"{self.window_sql} LIMIT %s", (*self.window_params, size))
         return [row[0] for row in rows]
 
     def ranked_rows(self, ids: list[int], offset: int, limit: int) -> list[Any]:
         """Rows of the window `ids`, best match first."""
         params = tuple(ids if p == _IDS_PLACEHOLDER else p for p in self.ranked_params)
         sql = f"{self.ranked_sql} LIMIT %s OFFSET %s"
-        rows = self._fetch(sql, (*params, limit, offset), shown=True)
+        rows = _fetch(self.db, sql, (*params, limit, offset), shown=True)
         return _converted(self.db, self.converters, rows)
-
-    def _fetch(
-        self, sql: str, params: tuple[Any, ...], *, shown: bool = False
-    ) -> list[tuple[Any, ...]]:
-        return _fetch(self.db, sql, params, shown=shown)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
         sql = f"{self.rows_sql} LIMIT %s OFFSET %s"
-        rows = self._fetch(sql, (*self.rows_params, limit, offset), shown=True)
+        rows = _fetch(self.db, sql, (*self.rows_params, limit, offset), shown=True)
         return _converted(self.db, self.converters, rows)
 
     def bounded_count(self, limit: int) -> int:
         sql = f"SELECT COUNT(*) FROM ({self.matches_sql} LIMIT %s) AS matches"
-        return self._fetch(sql, (*self.matches_params, limit + 1))[0][0]
+        return _fetch(self.db, sql, (*self.matches_params, limit + 1))[0][0]
 
     def count(self) -> int:
-        return self._fetch(
-            f"SELECT COUNT(*) FROM ({self.matches_sql}) AS matches", self.matches_params
+        return _fetch(
+            self.db, f"SELECT COUNT(*) FROM ({self.matches_sql}) AS matches", self.matches_params
         )[0][0]
 
     def estimate(self, ttl: float) -> int | None:
@@ -182,7 +177,7 @@ class CompiledList:
         return found[1]
 
     def _plan_rows(self) -> int:
-        plan = self._fetch(f"EXPLAIN (FORMAT JSON) {self.matches_sql}", self.matches_params)
+        plan = _fetch(self.db, f"EXPLAIN (FORMAT JSON) {self.matches_sql}", self.matches_params)
         return int(plan[0][0][0]["Plan"]["Plan Rows"])
 
 
@@ -255,7 +250,7 @@ class CompiledLock(CompiledTicket):
         return ticket
 
 
-def _fetch(db: str, sql: str, params: Any, *, shown: bool) -> list[tuple[Any, ...]]:
+def _fetch(db: str, sql: str, params: Any, *, shown: bool = False) -> list[tuple[Any, ...]]:
     """The rows of `sql`; `shown` reads PostgreSQL's times as the API's text, not datetimes."""
     connection = connections[db]
     with connection.cursor() as cursor:
