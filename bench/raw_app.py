@@ -150,8 +150,11 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
     numeric = number.isdigit() and int(number) <= MAX_ID
     if text:
         # The service's generated columns (migrations 0005 and 0008).
-        match = ["t.search_text LIKE lower(%s) ESCAPE '\\'", f"t.search_vector @@ {TSQUERY}"]
-        args += [like(text), text]
+        match = [
+            "(strpos(t.search_text, lower(%s)) <> 0 AND t.search_text LIKE lower(%s) ESCAPE '\\')",
+            f"t.search_vector @@ {TSQUERY}",
+        ]
+        args += [text, like(text), text]
         if numeric:
             match.append("t.id = %s")
             args.append(int(number))
