@@ -198,10 +198,15 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
                 rank_args.insert(0, int(number))
             rank = f"({rank}) + ts_rank_cd(t.search_vector, {TSQUERY})"
             rank_args.append(text)
+            # The page is chosen among the window's tickets before their people are joined.
+            page_sql = (
+                f"SELECT t.*, {rank} AS search_rank FROM tickets_ticket t WHERE t.id = ANY(%s)"
+                " ORDER BY search_rank DESC, t.created_at DESC, t.id DESC LIMIT %s OFFSET %s"
+            )
             rows = conn.execute(
-                f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE t.id = ANY(%s)"
-                f" ORDER BY {rank} DESC, t.created_at DESC, t.id DESC LIMIT %s OFFSET %s",
-                [window, *rank_args, limit, offset],
+                f"SELECT {COLUMNS} FROM ({page_sql}) t {JOINS}"
+                " ORDER BY t.search_rank DESC, t.created_at DESC, t.id DESC",
+                [*rank_args, window, limit, offset],
             ).fetchall()
         start, end = max(offset, RANK_WINDOW), offset + limit
         if len(window) == RANK_WINDOW and end > start:

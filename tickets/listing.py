@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from psycopg.adapt import Loader
 from psycopg.types.datetime import TimestamptzLoader
@@ -56,8 +56,10 @@ User = get_user_model()
 # Stands for the search text while a search shape compiles (no LIKE wildcards, no spaces).
 SEARCH_PLACEHOLDER = "\ue000search\ue000"
 _LIKE_PLACEHOLDER = f"%{SEARCH_PLACEHOLDER}%"
-# Stands for the ids of the ranking window while a ranked search compiles.
+# Stand for the ids of the ranking window, and for the page's size and start in it, while a
+# ranked search compiles.
 _IDS_PLACEHOLDER = [-727_272_727, -1]
+_LIMIT_PLACEHOLDER, _OFFSET_PLACEHOLDER = -727_272_728, -727_272_729
 
 # A timestamptz as PostgreSQL writes it in UTC (Django sets the connection's time zone).
 _UTC_TIMESTAMP = re.compile(rb"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00")
@@ -86,27 +88,20 @@ class CompiledList:
     """One list query as SQL: its rows, a bounded count of its matches, and their estimate.
 
     A search shape compiles with SEARCH_PLACEHOLDER for the text; `bind` puts a request's text
-    in. With `rank`, it also compiles the ranking of a window of matches by relevance.
+    in. With `rank`, it also compiles the ranking of a window of matches by relevance; `scope`
+    (the caller's visible tickets) is what the window's ids are checked against again.
     """
 
-    def __init__(self, queryset: QuerySet, rank: Any = None) -> None:
+    def __init__(self, queryset: QuerySet, rank: Any = None, scope: QuerySet | None = None) -> None:
         self.db = queryset.db
         self.rows_sql, self.rows_params, self.converters = _compile(queryset.values_list(*COLUMNS))
         self.matches_sql, self.matches_params, _ = _compile(queryset.order_by().values("pk"))
         self.ranked = rank is not None
         if self.ranked:
             self.window_sql, self.window_params, _ = _compile(queryset.values_list("pk"))
-            ordering = queryset.query.order_by or queryset.model._meta.ordering
-            in_window = RawSQL(
-                '"tickets_ticket"."id" = ANY(%s)', (_IDS_PLACEHOLDER,), BooleanField()
+            self.ranked_sql, self.ranked_params = _ranked(
+                queryset, rank, queryset if scope is None else scope
             )
-            ranked = (
-                queryset.filter(Q(in_window))
-                .annotate(search_rank=rank)
-                .order_by("-search_rank", *ordering)
-                .values_list(*COLUMNS, "search_rank")
-            )
-            self.ranked_sql, self.ranked_params, _ = _compile(ranked)
         self.vendor = connections[self.db].vendor
         self.estimated: tuple[float, int] | None = None
         self.estimates: OrderedDict[str, tuple[float, int]] = OrderedDict()
@@ -140,9 +135,12 @@ class CompiledList:
 
     def ranked_rows(self, ids: list[int], offset: int, limit: int) -> list[Any]:
         """Rows of the window `ids`, best match first."""
-        params = tuple(ids if p == _IDS_PLACEHOLDER else p for p in self.ranked_params)
-        sql = f"{self.ranked_sql} LIMIT %s OFFSET %s"
-        rows = _fetch(self.db, sql, (*params, limit, offset), shown=True)
+        values = {_LIMIT_PLACEHOLDER: limit, _OFFSET_PLACEHOLDER: offset}
+        params = tuple(
+            ids if p == _IDS_PLACEHOLDER else values.get(p, p) if isinstance(p, int) else p
+            for p in self.ranked_params
+        )
+        rows = _fetch(self.db, self.ranked_sql, params, shown=True)
         return _converted(self.db, self.converters, rows)
 
     def rows(self, offset: int, limit: int) -> list[Any]:
@@ -179,6 +177,37 @@ class CompiledList:
     def _plan_rows(self) -> int:
         plan = _fetch(self.db, f"EXPLAIN (FORMAT JSON) {self.matches_sql}", self.matches_params)
         return int(plan[0][0][0]["Plan"]["Plan Rows"])
+
+
+def _ranked(queryset: QuerySet, rank: Any, scope: QuerySet) -> tuple[str, tuple[Any, ...]]:
+    """SQL of one page of the window's tickets, best match first, with their rank.
+
+    The window's ids were just found by every filter of `queryset`, so only the caller's scope
+    is checked again (a ticket deleted since drops out); testing the search text again would
+    cost more than all the rest. The page is chosen among the window's tickets in a subquery,
+    so that their people are joined for its few rows only, and planned for one table.
+    """
+    ordering = ["-search_rank", *(queryset.query.order_by or queryset.model._meta.ordering)]
+    in_window = RawSQL('"tickets_ticket"."id" = ANY(%s)', (_IDS_PLACEHOLDER,), BooleanField())
+    fields = [field.attname for field in Ticket._meta.concrete_fields]
+    page_sql, page_params, _ = _compile(
+        scope.filter(Q(in_window))
+        .annotate(search_rank=rank)
+        .order_by(*ordering)
+        .values_list(*fields, "search_rank")
+    )
+    # The same columns, read from the page instead of the table.
+    rows_sql, rows_params, _ = _compile(
+        Ticket._base_manager.annotate(
+            search_rank=RawSQL('"tickets_ticket"."search_rank"', (), FloatField())
+        )
+        .order_by(*ordering)
+        .values_list(*COLUMNS, "search_rank")
+    )
+    table = ' FROM "tickets_ticket" '
+    assert rows_sql.count(table) == 1 and not rows_params, rows_sql
+    sql = rows_sql.replace(table, f' FROM ({page_sql} LIMIT %s OFFSET %s) "tickets_ticket" ')
+    return sql, (*page_params, _LIMIT_PLACEHOLDER, _OFFSET_PLACEHOLDER)
 
 
 def _compile(queryset: QuerySet) -> tuple[str, tuple[Any, ...], list[Any]]:
@@ -279,10 +308,14 @@ _shapes_lock = threading.Lock()
 
 
 def compiled(
-    key: Hashable, build: Callable[[], QuerySet], rank: Callable[[], Any] | None = None
+    key: Hashable,
+    build: Callable[[], QuerySet],
+    scope: Callable[[], QuerySet],
+    rank: Callable[[], Any] | None = None,
 ) -> CompiledList:
-    """The compiled list for key, made from `build()` (and `rank()`) the first time."""
-    return _kept(("list", key), lambda: CompiledList(build(), rank() if rank else None))
+    """The compiled list for key, made from `build()` (and `rank()` and the caller's `scope()`)
+    the first time."""
+    return _kept(("list", key), lambda: CompiledList(build(), rank() if rank else None, scope()))
 
 
 def compiled_ticket(key: Hashable, scope: Callable[[], QuerySet]) -> CompiledTicket:

@@ -183,6 +183,7 @@ class TicketViewSet(viewsets.ModelViewSet):
         source = listing.compiled(
             shape,
             lambda: self._filtered(listing.SEARCH_PLACEHOLDER if text else ""),
+            self.get_queryset,
             (lambda: search_rank(listing.SEARCH_PLACEHOLDER)) if ranking else None,
         )
         if text:
