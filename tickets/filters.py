@@ -1,12 +1,13 @@
 """Query-string filters for the ticket list: status, priority, people, dates, search, ordering."""
 
 import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
@@ -147,6 +148,24 @@ class TicketOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering)
 
 
+class ListHints(NamedTuple):
+    """What a list's filters tell about their matches, beyond filtering them.
+
+    `narrowing` is a condition they imply, which lets PostgreSQL read a page in list order from
+    fewer index entries: `created_after` bounds `updated_at` too, since no ticket is updated
+    before it is created (migration 0010 keeps that true on PostgreSQL), so a list in
+    `updated_at` order starts its index at the bound instead of walking every older ticket
+    first. It is no filter: the planner would count it as one and underestimate the matches.
+
+    `clustered` says that the matches lie together in creation order (a date range), and so
+    also in id order, which lists sorted by anything else end with: they do not spread evenly
+    along the list order, as the choice of how to read a page otherwise assumes.
+    """
+
+    narrowing: Q
+    clustered: bool
+
+
 class TicketFilterSet(django_filters.FilterSet):
     """Filters of the ticket list, named after the fields they filter."""
 
@@ -172,6 +191,14 @@ class TicketFilterSet(django_filters.FilterSet):
             "created_before",
             "search",
         ]
+
+    def hints(self) -> "ListHints":
+        """What the filters tell about their matches beyond filtering them (see ListHints)."""
+        start, end = (self.form.cleaned_data.get(f"created_{side}") for side in ("after", "before"))
+        narrowing = Q()
+        if start is not None and connection.vendor == "postgresql":
+            narrowing = Q(updated_at__gte=_as_aware(start, end_of_day=False))
+        return ListHints(narrowing=narrowing, clustered=start is not None or end is not None)
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         text = value.strip()

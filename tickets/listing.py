@@ -18,8 +18,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
-from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from psycopg.adapt import Loader
 from psycopg.types.datetime import TimestamptzLoader
 
@@ -92,9 +93,27 @@ class CompiledList:
     (the caller's visible tickets) is what the window's ids are checked against again.
     """
 
-    def __init__(self, queryset: QuerySet, rank: Any = None, scope: QuerySet | None = None) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet,
+        rank: Any = None,
+        scope: QuerySet | None = None,
+        *,
+        narrowing: Q | None = None,
+        clustered: bool = False,
+    ) -> None:
         self.db = queryset.db
-        self.rows_sql, self.rows_params, self.converters = _compile(queryset.values_list(*COLUMNS))
+        self.clustered = clustered
+        # Pages are read with the condition the filters imply; counts and estimates without it,
+        # as the planner would take it for one more filter.
+        listed = queryset.filter(narrowing) if narrowing else queryset
+        self.rows_sql, self.rows_params, self.converters = _compile(listed.values_list(*COLUMNS))
+        # The same rows in the same order, sorted after the filters found them: no index can
+        # give this ORDER BY, so PostgreSQL cannot walk one in list order instead.
+        ordering = queryset.query.order_by or queryset.model._meta.ordering
+        self.sorted_sql, self.sorted_params, _ = _compile(
+            listed.order_by(*map(_unindexed, ordering)).values_list(*COLUMNS)
+        )
         self.matches_sql, self.matches_params, _ = _compile(queryset.order_by().values("pk"))
         self.ranked = rank is not None
         if self.ranked:
@@ -105,6 +124,7 @@ class CompiledList:
         self.vendor = connections[self.db].vendor
         self.estimated: tuple[float, int] | None = None
         self.estimates: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        self.walks: OrderedDict[tuple[str | None, int], tuple[float, str | None]] = OrderedDict()
         self.text: str | None = None
 
     def bind(self, text: str) -> "CompiledList":
@@ -121,6 +141,7 @@ class CompiledList:
         bound = copy.copy(self)
         bound.text = text
         bound.rows_params, bound.matches_params = put(self.rows_params), put(self.matches_params)
+        bound.sorted_params = put(self.sorted_params)
         if self.ranked:
             bound.window_params, bound.ranked_params = (
                 put(self.window_params),
@@ -143,9 +164,12 @@ class CompiledList:
         rows = _fetch(self.db, self.ranked_sql, params, shown=True)
         return _converted(self.db, self.converters, rows)
 
-    def rows(self, offset: int, limit: int) -> list[Any]:
-        sql = f"{self.rows_sql} LIMIT %s OFFSET %s"
-        rows = _fetch(self.db, sql, (*self.rows_params, limit, offset), shown=True)
+    def rows(self, offset: int, limit: int, *, sort: bool = False) -> list[Any]:
+        """A page of rows; with `sort`, all matches are found first, then sorted."""
+        sql, params = (
+            (self.sorted_sql, self.sorted_params) if sort else (self.rows_sql, self.rows_params)
+        )
+        rows = _fetch(self.db, f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset), shown=True)
         return _converted(self.db, self.converters, rows)
 
     def bounded_count(self, limit: int) -> int:
@@ -172,6 +196,23 @@ class CompiledList:
             found = self.estimates[self.text] = (now, self._plan_rows())
             while len(self.estimates) > TEXTS_KEPT:
                 self.estimates.popitem(last=False)
+        return found[1]
+
+    def walk(self, offset: int, limit: int, ttl: float) -> str | None:
+        """How PostgreSQL plans this page if it walks an index in list order and tests each
+        row against the filters, none of which bounds the walk: SCATTERED or IN_TABLE_ORDER
+        (see `_walk_of`); None for any other plan. PostgreSQL only; the answer is reused for
+        `ttl` seconds, per text and page end (a plan for page 1 may walk, page 200's sort)."""
+        now = time.monotonic()
+        key = (self.text, offset + limit)
+        found = self.walks.get(key)
+        if found is None or now - found[0] >= ttl:
+            sql = f"EXPLAIN (FORMAT JSON) {self.rows_sql} LIMIT %s OFFSET %s"
+            plan = _fetch(self.db, sql, (*self.rows_params, limit, offset))[0][0]
+            walk = _walk_of(plan[0]["Plan"], _heap_ordered_indexes(self.db, ttl))
+            found = self.walks[key] = (now, walk)
+            while len(self.walks) > TEXTS_KEPT:
+                self.walks.popitem(last=False)
         return found[1]
 
     def _plan_rows(self) -> int:
@@ -208,6 +249,64 @@ def _ranked(queryset: QuerySet, rank: Any, scope: QuerySet) -> tuple[str, tuple[
     assert rows_sql.count(table) == 1 and not rows_params, rows_sql
     sql = rows_sql.replace(table, f' FROM ({page_sql} LIMIT %s OFFSET %s) "tickets_ticket" ')
     return sql, (*page_params, _LIMIT_PLACEHOLDER, _OFFSET_PLACEHOLDER)
+
+
+_heap_ordered: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+def _heap_ordered_indexes(db: str, ttl: float) -> frozenset[str]:
+    """The tickets' indexes in about the order of the rows in the table (by the statistics of
+    their first column), reread after `ttl` seconds."""
+    now = time.monotonic()
+    found = _heap_ordered.get(db)
+    if found is None or now - found[0] >= ttl:
+        rows = _fetch(
+            db,
+            """
+            SELECT i.relname FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
+            JOIN pg_stats s ON s.schemaname = current_schema()
+                AND s.tablename = %s AND s.attname = a.attname
+            WHERE x.indrelid = %s::regclass AND abs(s.correlation) >= 0.5
+            """,
+            (Ticket._meta.db_table, Ticket._meta.db_table),
+        )
+        found = _heap_ordered[db] = (now, frozenset(row[0] for row in rows))
+    return found[1]
+
+
+SCATTERED, IN_TABLE_ORDER = "scattered", "in table order"
+
+
+def _walk_of(plan: dict[str, Any], heap_ordered: frozenset[str]) -> str | None:
+    """Whether a plan reads the tickets in list order from an index (no sort) and filters them
+    row by row, with no index condition to skip non-matches: IN_TABLE_ORDER if the index is
+    in about the order of the rows in the table (`heap_ordered`), which it then reads page
+    after page, SCATTERED if the walk jumps about the table; None for any other plan."""
+    nodes, pending = [], [plan]
+    while pending:
+        node = pending.pop()
+        nodes.append(node)
+        pending += node.get("Plans", [])
+    if any(node["Node Type"] in ("Sort", "Incremental Sort") for node in nodes):
+        return None
+    for node in nodes:
+        if (
+            node["Node Type"] in ("Index Scan", "Index Only Scan")
+            and node.get("Relation Name") == Ticket._meta.db_table
+            and "Filter" in node
+            and "Index Cond" not in node
+        ):
+            return IN_TABLE_ORDER if node.get("Index Name") in heap_ordered else SCATTERED
+    return None
+
+
+def _unindexed(term: str) -> Any:
+    """An ordering term as an expression that sorts the same but that no index matches."""
+    name = term.lstrip("-")
+    expression = Coalesce(F(name), F(name))
+    return expression.desc() if term.startswith("-") else expression.asc()
 
 
 def _compile(queryset: QuerySet) -> tuple[str, tuple[Any, ...], list[Any]]:
@@ -309,13 +408,24 @@ _shapes_lock = threading.Lock()
 
 def compiled(
     key: Hashable,
-    build: Callable[[], QuerySet],
+    build: Callable[[], tuple[QuerySet, Any]],
     scope: Callable[[], QuerySet],
     rank: Callable[[], Any] | None = None,
 ) -> CompiledList:
-    """The compiled list for key, made from `build()` (and `rank()` and the caller's `scope()`)
-    the first time."""
-    return _kept(("list", key), lambda: CompiledList(build(), rank() if rank else None, scope()))
+    """The compiled list for key, made the first time from `build()` (the filtered tickets and
+    what their filters tell, filters.ListHints), `rank()` and the caller's `scope()`."""
+
+    def make() -> CompiledList:
+        queryset, hints = build()
+        return CompiledList(
+            queryset,
+            rank() if rank else None,
+            scope(),
+            narrowing=hints.narrowing,
+            clustered=hints.clustered,
+        )
+
+    return _kept(("list", key), make)
 
 
 def compiled_ticket(key: Hashable, scope: Callable[[], QuerySet]) -> CompiledTicket:

@@ -30,7 +30,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from . import listing
-from .filters import SEARCH_MAX_LENGTH, TicketFilterSet
+from .filters import SEARCH_MAX_LENGTH, ListHints, TicketFilterSet
 from .models import AGENT_Q, Ticket, is_agent
 from .permissions import IsAgent
 from .search import MAX_ID, search_rank
@@ -191,15 +191,16 @@ class TicketViewSet(viewsets.ModelViewSet):
         page = self.paginate_queryset(source)
         return self.get_paginated_response([listing.representation(row) for row in page])
 
-    def _filtered(self, search: str) -> Any:
-        """The visible tickets filtered by the request's parameters, with `search` for its text."""
+    def _filtered(self, search: str) -> tuple[Any, ListHints]:
+        """The visible tickets filtered by the request's parameters, with `search` for its text,
+        and what those filters tell about their matches."""
         params = self.request.query_params.copy()
         if search:
             params["search"] = search
         filterset = TicketFilterSet(data=params, queryset=self.get_queryset(), request=self.request)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
-        return filterset.qs
+        return filterset.qs, filterset.hints()
 
     def _scope_key(self) -> tuple[Any, bool]:
         """Names what get_queryset() gives this caller: the key of its kept queries."""

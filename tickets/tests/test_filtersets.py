@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tickets.models import Ticket
@@ -90,6 +91,38 @@ def test_created_after_includes_the_whole_day(agent_client):
     Ticket.objects.filter(pk=recent.pk).update(created_at=at("2026-01-10T00:00:00"))
 
     assert ids(agent_client.get("/api/tickets?created_after=2026-01-10")) == [recent.pk]
+
+
+def test_created_after_in_update_order_lists_every_ticket_since_then(agent_client):
+    # Pages of this list also bound updated_at by the date: nothing is updated before it is
+    # created, so that must leave out no ticket.
+    older, first, second = make_ticket(), make_ticket(), make_ticket()
+    for ticket, created, updated in (
+        (older, "2026-01-01T00:00:00", "2026-03-01T00:00:00"),
+        (first, "2026-02-01T00:00:00", "2026-02-01T00:00:00"),
+        (second, "2026-02-01T08:00:00", "2026-02-03T00:00:00"),
+    ):
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=at(created), updated_at=at(updated))
+
+    response = agent_client.get("/api/tickets?created_after=2026-02-01&ordering=updated_at")
+
+    assert [t["id"] for t in response.json()["results"]] == [first.pk, second.pk]
+    assert (response.json()["count"], response.json()["count_exact"]) == (2, True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger keeps it")
+def test_no_ticket_keeps_an_update_time_before_its_creation_time():
+    ticket = make_ticket()
+    created = ticket.created_at
+
+    # Written by an application server whose clock lags behind the one that created it.
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=created - datetime.timedelta(minutes=5))
+    ticket.refresh_from_db()
+    assert ticket.updated_at == created
+
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=created + datetime.timedelta(hours=1))
+    ticket.refresh_from_db()
+    assert ticket.updated_at == ticket.created_at == created + datetime.timedelta(hours=1)
 
 
 def test_created_before_includes_the_whole_day(agent_client):

@@ -2,7 +2,9 @@
 
 import datetime
 
+import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tickets import listing
 from tickets.models import Ticket
@@ -197,3 +199,57 @@ def test_a_shape_in_use_outlives_newer_ones(agent_client, requester, monkeypatch
 
     kept = {dict(key[1][3]).get("x") for key in listing._shapes}
     assert kept == {("often",), ("new",)}
+
+
+def _sorting_every_page(monkeypatch):
+    """Makes every page be read by sorting all matches, as pages deep among few matches of a
+    large table are."""
+    monkeypatch.setattr(listing.CompiledList, "walk", lambda *args: listing.SCATTERED)
+    monkeypatch.setattr("tickets.pagination.SHORT_WALK", -1)
+    monkeypatch.setattr("tickets.pagination.table_estimate", lambda db: 10**9)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans only")
+def test_pages_read_by_sorting_all_matches_are_the_same_pages(agent_client, requester, monkeypatch):
+    titles = ["Б", "А", "В", "А", "Б", "А", "Г"]
+    priorities = ["low", "high", "low", "critical", "high", "low", "high"]
+    for title, priority in zip(titles, priorities, strict=True):
+        make_ticket(requester=requester, title=title, priority=priority)
+    orderings = ["", "title", "-title", "priority", "-priority", "id", "-id", "updated_at"]
+    urls = [
+        f"/api/tickets?page_size=2&page={page}&ordering={ordering}&priority=low&priority=high"
+        for ordering in orderings
+        for page in (1, 2, 3)
+    ]
+    walked = [ids(agent_client.get(url)) for url in urls]
+
+    listing._shapes.clear()
+    _sorting_every_page(monkeypatch)
+    with CaptureQueriesContext(connection) as captured:
+        assert [ids(agent_client.get(url)) for url in urls] == walked
+    assert any("COALESCE" in query["sql"] for query in captured)
+
+
+def test_a_plan_walks_the_table_when_it_tests_every_row_of_a_list_order_index():
+    def scan(index="ticket_title_idx", **node):
+        return {
+            "Node Type": "Index Scan",
+            "Relation Name": "tickets_ticket",
+            "Index Name": index,
+            **node,
+        }
+
+    def limit(*plans):
+        return {"Node Type": "Limit", "Plans": list(plans)}
+
+    def walk(plan):
+        return listing._walk_of(plan, frozenset({"tickets_ticket_pkey"}))
+
+    assert walk(limit(scan(Filter="(status_rank = 3)"))) == listing.SCATTERED
+    assert walk(limit(scan("tickets_ticket_pkey", Filter="(status_rank = 3)"))) == (
+        listing.IN_TABLE_ORDER
+    )
+    assert walk(limit(scan())) is None
+    bounded = scan(**{"Filter": "(status_rank = 3)", "Index Cond": "(assignee_id = 7)"})
+    assert walk(limit(bounded)) is None
+    assert walk(limit({"Node Type": "Sort", "Plans": [scan(Filter="(status_rank = 3)")]})) is None
