@@ -14,7 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
@@ -110,7 +110,7 @@ class CompiledList:
         self.rows_sql, self.rows_params, self.converters = _compile(listed.values_list(*COLUMNS))
         # The same rows in the same order, sorted after the filters found them: no index can
         # give this ORDER BY, so PostgreSQL cannot walk one in list order instead.
-        ordering = queryset.query.order_by or queryset.model._meta.ordering
+        ordering = self.ordering = queryset.query.order_by or queryset.model._meta.ordering
         self.sorted_sql, self.sorted_params, _ = _compile(
             listed.order_by(*map(_unindexed, ordering)).values_list(*COLUMNS)
         )
@@ -124,7 +124,10 @@ class CompiledList:
         self.vendor = connections[self.db].vendor
         self.estimated: tuple[float, int] | None = None
         self.estimates: OrderedDict[str, tuple[float, int]] = OrderedDict()
-        self.walks: OrderedDict[tuple[str | None, int], tuple[float, str | None]] = OrderedDict()
+        self.walks: OrderedDict[tuple[str | None, int], tuple[float, Walk | None]] = OrderedDict()
+        # walked_rows reads from a subquery in place of the table; nothing before it is bound.
+        head = self.rows_sql.split(' FROM "tickets_ticket" ', 1)[0]
+        assert self.rows_sql.count(' FROM "tickets_ticket" ') == 1 and "%s" not in head
         self.text: str | None = None
 
     def bind(self, text: str) -> "CompiledList":
@@ -198,22 +201,32 @@ class CompiledList:
                 self.estimates.popitem(last=False)
         return found[1]
 
-    def walk(self, offset: int, limit: int, ttl: float) -> str | None:
+    def walk(self, offset: int, limit: int, ttl: float) -> "Walk | None":
         """How PostgreSQL plans this page if it walks an index in list order and tests each
-        row against the filters, none of which bounds the walk: SCATTERED or IN_TABLE_ORDER
-        (see `_walk_of`); None for any other plan. PostgreSQL only; the answer is reused for
-        `ttl` seconds, per text and page end (a plan for page 1 may walk, page 200's sort)."""
+        row against the filters, none of which bounds the walk (see `_walk_of`); None for any
+        other plan. PostgreSQL only; the answer is reused for `ttl` seconds, per text and page
+        end (a plan for page 1 may walk, page 200's sort)."""
         now = time.monotonic()
         key = (self.text, offset + limit)
         found = self.walks.get(key)
         if found is None or now - found[0] >= ttl:
             sql = f"EXPLAIN (FORMAT JSON) {self.rows_sql} LIMIT %s OFFSET %s"
             plan = _fetch(self.db, sql, (*self.rows_params, limit, offset))[0][0]
-            walk = _walk_of(plan[0]["Plan"], _heap_ordered_indexes(self.db, ttl))
+            walk = _walk_of(plan[0]["Plan"], _indexes(self.db, ttl))
             found = self.walks[key] = (now, walk)
             while len(self.walks) > TEXTS_KEPT:
                 self.walks.popitem(last=False)
         return found[1]
+
+    def walked_rows(self, walk: "Walk", offset: int, limit: int, budget: int) -> list[Any] | None:
+        """A page of rows found among the first `budget` rows of the plan's walk; None if they
+        hold fewer than `limit` rows from `offset` (the page may lie further on, or be the
+        last)."""
+        table = ' FROM "tickets_ticket" '
+        sql = self.rows_sql.replace(table, f' FROM ({walk.first}) "tickets_ticket" ', 1)
+        sql = f"{sql} LIMIT %s OFFSET %s"
+        rows = _fetch(self.db, sql, (budget, *self.rows_params, limit, offset), shown=True)
+        return _converted(self.db, self.converters, rows) if len(rows) == limit else None
 
     def _plan_rows(self) -> int:
         plan = _fetch(self.db, f"EXPLAIN (FORMAT JSON) {self.matches_sql}", self.matches_params)
@@ -251,39 +264,72 @@ def _ranked(queryset: QuerySet, rank: Any, scope: QuerySet) -> tuple[str, tuple[
     return sql, (*page_params, _LIMIT_PLACEHOLDER, _OFFSET_PLACEHOLDER)
 
 
-_heap_ordered: dict[str, tuple[float, frozenset[str]]] = {}
+class Index(NamedTuple):
+    """What a walk of one of the tickets' indexes reads, as SQL: its ORDER BY forward and
+    backward and its partial index predicate; and whether it is in about the order of the rows
+    in the table (by the statistics of its first column)."""
+
+    forward: str
+    backward: str
+    predicate: str
+    in_table_order: bool
 
 
-def _heap_ordered_indexes(db: str, ttl: float) -> frozenset[str]:
-    """The tickets' indexes in about the order of the rows in the table (by the statistics of
-    their first column), reread after `ttl` seconds."""
+class Walk(NamedTuple):
+    """A plan's walk of an index (`_walk_of`): SCATTERED or IN_TABLE_ORDER, and a subquery of
+    the rows it reads, in its order, as many as its parameter says (empty if unknown)."""
+
+    kind: str
+    first: str
+
+
+SCATTERED, IN_TABLE_ORDER = "scattered", "in table order"
+_indexes_read: dict[str, tuple[float, dict[str, Index]]] = {}
+
+
+def _indexes(db: str, ttl: float) -> dict[str, Index]:
+    """The tickets' plain indexes by name, read from the catalog again after `ttl` seconds."""
     now = time.monotonic()
-    found = _heap_ordered.get(db)
+    found = _indexes_read.get(db)
     if found is None or now - found[0] >= ttl:
         rows = _fetch(
             db,
             """
-            SELECT i.relname FROM pg_index x
+            SELECT i.relname, x.indnatts, array_agg(a.attname ORDER BY k.n),
+                array_agg((x.indoption[k.n - 1] & 1) = 1 ORDER BY k.n),
+                pg_get_expr(x.indpred, x.indrelid),
+                coalesce(abs(max(s.correlation) FILTER (WHERE k.n = 1)), 0) >= 0.5
+            FROM pg_index x
             JOIN pg_class i ON i.oid = x.indexrelid
-            JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
-            JOIN pg_stats s ON s.schemaname = current_schema()
+            CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+            LEFT JOIN pg_stats s ON s.schemaname = current_schema()
                 AND s.tablename = %s AND s.attname = a.attname
-            WHERE x.indrelid = %s::regclass AND abs(s.correlation) >= 0.5
+            WHERE x.indrelid = %s::regclass
+            GROUP BY i.relname, x.indnatts, x.indpred, x.indrelid
             """,
             (Ticket._meta.db_table, Ticket._meta.db_table),
         )
-        found = _heap_ordered[db] = (now, frozenset(row[0] for row in rows))
+        indexes = {}
+        for name, columns, names, descending, predicate, in_table_order in rows:
+            if len(names) != columns:
+                continue  # an expression index
+            ways = [("DESC", "ASC") if desc else ("ASC", "DESC") for desc in descending]
+            indexes[name] = Index(
+                ", ".join(f'"{n}" {way[0]}' for n, way in zip(names, ways, strict=True)),
+                ", ".join(f'"{n}" {way[1]}' for n, way in zip(names, ways, strict=True)),
+                predicate or "true",
+                in_table_order,
+            )
+        found = _indexes_read[db] = (now, indexes)
     return found[1]
 
 
-SCATTERED, IN_TABLE_ORDER = "scattered", "in table order"
-
-
-def _walk_of(plan: dict[str, Any], heap_ordered: frozenset[str]) -> str | None:
+def _walk_of(plan: dict[str, Any], indexes: dict[str, Index]) -> Walk | None:
     """Whether a plan reads the tickets in list order from an index (no sort) and filters them
     row by row, with no index condition to skip non-matches: IN_TABLE_ORDER if the index is
-    in about the order of the rows in the table (`heap_ordered`), which it then reads page
-    after page, SCATTERED if the walk jumps about the table; None for any other plan."""
+    in about the order of the rows in the table, which it then reads page after page,
+    SCATTERED if the walk jumps about the table; None for any other plan."""
     nodes, pending = [], [plan]
     while pending:
         node = pending.pop()
@@ -298,7 +344,17 @@ def _walk_of(plan: dict[str, Any], heap_ordered: frozenset[str]) -> str | None:
             and "Filter" in node
             and "Index Cond" not in node
         ):
-            return IN_TABLE_ORDER if node.get("Index Name") in heap_ordered else SCATTERED
+            index = indexes.get(node.get("Index Name", ""))
+            if index is None:
+                return Walk(SCATTERED, "")
+            order = index.backward if node.get("Scan Direction") == "Backward" else index.forward
+            # A LIMIT the planner cannot read: it plans for a tenth of the rows, so for a walk
+            # of the index that stops early, never for a sort of the whole table.
+            first = (
+                f'SELECT * FROM "tickets_ticket" WHERE {index.predicate}'
+                f" ORDER BY {order} LIMIT (SELECT %s)"
+            )
+            return Walk(IN_TABLE_ORDER if index.in_table_order else SCATTERED, first)
     return None
 
 

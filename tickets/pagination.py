@@ -97,30 +97,42 @@ def table_estimate(db: str) -> int:
 def _page(source: CompiledList, offset: int, limit: int) -> list[Any]:
     """`limit` rows from `offset` of a compiled list, read the cheaper of two ways.
 
-    PostgreSQL likes to walk an index in list order and test each row against the filters:
-    cheap while matches are many, but finding the rows of page 200 among few matches means
-    walking through most of the table. If the matches (as the planner estimates them) lie
-    evenly along the list order, the walk reads `offset + limit` times table / matches rows.
-    When the plan is such a walk and that is more than all the matches (TABLE_ORDER_SPEEDUP
-    times more, for an index in the table's own order), the matches are found first and
-    sorted instead. Matches that lie together in creation order (`clustered`) are not spread
-    evenly along any list order that ends in ids, and the walk may have to cross the whole
-    table to reach them, or find them at once: they are sorted whenever the plan walks and
-    sorting them is cheap anyway (at most CHEAP_SORT of them).
+    PostgreSQL likes to walk an index in list order and test each row against the filters,
+    expecting the matches to be spread evenly along it: the walk then reads `offset + limit`
+    times table / matches rows (by the planner's estimate of the matches). When the plan is
+    such a walk and that is more rows than all the matches (TABLE_ORDER_SPEEDUP times more,
+    for an index in the table's own order, which reads it page after page), the matches are
+    found first and sorted instead. Otherwise a long walk that jumps about the table goes no
+    further than that many rows either: if the estimate was wrong and the page lies beyond,
+    the matches are sorted after all, at most about twice the cost of the better way. (A walk
+    in the table's order keeps no budget: PostgreSQL may read the whole budgeted subquery
+    before it joins and sorts, where the plain walk stops early.)
+
+    Matches that lie together in creation order (`clustered`, a date range) are not spread
+    evenly along any list order that ends in ids: the walk may cross the whole table to reach
+    them, or find them at once. They are sorted whenever the plan walks and sorting them is
+    cheap anyway (at most CHEAP_SORT of them).
     """
-    sort = False
     table = table_estimate(source.db) if source.vendor == "postgresql" else 0
-    if table > SHORT_WALK:
-        matches = max(1, source.estimate(ESTIMATE_TTL_SECONDS) or 1)
-        walked = (offset + limit) * table / matches
-        if source.clustered and matches <= CHEAP_SORT:
-            walked = table
-        if walked > matches:
-            walk = source.walk(offset, limit, ESTIMATE_TTL_SECONDS)
-            sort = walk == listing.SCATTERED or (
-                walk == listing.IN_TABLE_ORDER and walked > TABLE_ORDER_SPEEDUP * matches
-            )
-    return source.rows(offset, limit, sort=sort)
+    if table <= SHORT_WALK:
+        return source.rows(offset, limit)
+    matches = max(1, source.estimate(ESTIMATE_TTL_SECONDS) or 1)
+    walked = (offset + limit) * table / matches
+    if source.clustered and matches <= CHEAP_SORT:
+        walked = table
+    if walked <= min(SHORT_WALK, matches):
+        return source.rows(offset, limit)
+    walk = source.walk(offset, limit, ESTIMATE_TTL_SECONDS)
+    if walk is None:
+        return source.rows(offset, limit)
+    affordable = matches * (TABLE_ORDER_SPEEDUP if walk.kind == listing.IN_TABLE_ORDER else 1)
+    if walked > affordable:
+        return source.rows(offset, limit, sort=True)
+    budget = max(affordable, offset + limit)
+    if walk.kind != listing.SCATTERED or walked <= SHORT_WALK or budget >= table or not walk.first:
+        return source.rows(offset, limit)
+    rows = source.walked_rows(walk, offset, limit, budget=budget)
+    return rows if rows is not None else source.rows(offset, limit, sort=True)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -204,7 +204,9 @@ def test_a_shape_in_use_outlives_newer_ones(agent_client, requester, monkeypatch
 def _sorting_every_page(monkeypatch):
     """Makes every page be read by sorting all matches, as pages deep among few matches of a
     large table are."""
-    monkeypatch.setattr(listing.CompiledList, "walk", lambda *args: listing.SCATTERED)
+    monkeypatch.setattr(
+        listing.CompiledList, "walk", lambda *args: listing.Walk(listing.SCATTERED, "")
+    )
     monkeypatch.setattr("tickets.pagination.SHORT_WALK", -1)
     monkeypatch.setattr("tickets.pagination.table_estimate", lambda db: 10**9)
 
@@ -230,6 +232,49 @@ def test_pages_read_by_sorting_all_matches_are_the_same_pages(agent_client, requ
     assert any("COALESCE" in query["sql"] for query in captured)
 
 
+def _walk_in_list_order(source, *args):
+    """The walk of an index in the list's order, as PostgreSQL plans at a million tickets."""
+    order = ", ".join(
+        f'"{Ticket._meta.get_field(term.lstrip("-")).column}"'
+        f" {'DESC' if term.startswith('-') else 'ASC'}"
+        for term in source.ordering
+    )
+    first = f'SELECT * FROM "tickets_ticket" WHERE deleted_at IS NULL ORDER BY {order} LIMIT %s'
+    return listing.Walk(listing.SCATTERED, first)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans only")
+@pytest.mark.parametrize("budget", [10**6, 4])
+def test_pages_walked_with_a_budget_are_the_same_pages(
+    agent_client, requester, monkeypatch, budget
+):
+    """A walk no further than `budget` tickets: the whole table, or so few that some pages
+    are not found within it and the matches are sorted after all."""
+    priorities = ["low", "high", "low", "critical", "high", "low", "high"]
+    for title, priority in zip("БАВАБАГ", priorities, strict=True):
+        make_ticket(requester=requester, title=title, priority=priority)
+    orderings = ["", "title", "-title", "priority", "-priority", "id", "-id", "updated_at"]
+    urls = [
+        f"/api/tickets?page_size=2&page={page}&ordering={ordering}&priority=low&priority=high"
+        for ordering in orderings
+        for page in (1, 2, 3)
+    ]
+    urls += [f"/api/tickets?page_size=2&ordering={order}&priority=critical" for order in orderings]
+    walked = [ids(agent_client.get(url)) for url in urls]
+
+    listing._shapes.clear()
+    monkeypatch.setattr(listing.CompiledList, "walk", _walk_in_list_order)
+    monkeypatch.setattr(listing.CompiledList, "estimate", lambda *args: budget)
+    monkeypatch.setattr("tickets.pagination.SHORT_WALK", -1)
+    monkeypatch.setattr("tickets.pagination.table_estimate", lambda db: budget + 1)
+    with CaptureQueriesContext(connection) as captured:
+        assert [ids(agent_client.get(url)) for url in urls] == walked
+    sent = [query["sql"] for query in captured]
+    assert any('FROM (SELECT * FROM "tickets_ticket"' in sql for sql in sent)
+    if budget == 4:
+        assert any("COALESCE" in sql for sql in sent)
+
+
 def test_a_plan_walks_the_table_when_it_tests_every_row_of_a_list_order_index():
     def scan(index="ticket_title_idx", **node):
         return {
@@ -242,8 +287,16 @@ def test_a_plan_walks_the_table_when_it_tests_every_row_of_a_list_order_index():
     def limit(*plans):
         return {"Node Type": "Limit", "Plans": list(plans)}
 
+    indexes = {
+        "ticket_title_idx": listing.Index(
+            '"title" ASC, "id" ASC', '"title" DESC, "id" DESC', "(deleted_at IS NULL)", False
+        ),
+        "tickets_ticket_pkey": listing.Index('"id" ASC', '"id" DESC', "true", True),
+    }
+
     def walk(plan):
-        return listing._walk_of(plan, frozenset({"tickets_ticket_pkey"}))
+        found = listing._walk_of(plan, indexes)
+        return found and found.kind
 
     assert walk(limit(scan(Filter="(status_rank = 3)"))) == listing.SCATTERED
     assert walk(limit(scan("tickets_ticket_pkey", Filter="(status_rank = 3)"))) == (
@@ -253,3 +306,11 @@ def test_a_plan_walks_the_table_when_it_tests_every_row_of_a_list_order_index():
     bounded = scan(**{"Filter": "(status_rank = 3)", "Index Cond": "(assignee_id = 7)"})
     assert walk(limit(bounded)) is None
     assert walk(limit({"Node Type": "Sort", "Plans": [scan(Filter="(status_rank = 3)")]})) is None
+    # The rows the walk reads, in its order and direction, from the index's own rows.
+    backward = listing._walk_of(
+        limit(scan(Filter="(status_rank = 3)", **{"Scan Direction": "Backward"})), indexes
+    )
+    assert backward.first == (
+        'SELECT * FROM "tickets_ticket" WHERE (deleted_at IS NULL)'
+        ' ORDER BY "title" DESC, "id" DESC LIMIT (SELECT %s)'
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tickets.listing import IN_TABLE_ORDER, SCATTERED
+from tickets.listing import IN_TABLE_ORDER, SCATTERED, Walk
 from tickets.models import Ticket
 from tickets.pagination import EXACT_COUNT_LIMIT, _page
 
@@ -164,21 +164,26 @@ def test_absurd_page_number_is_a_400_not_a_crash(agent_client):
 
 
 class _List:
-    """A compiled list as `_page` sees it: its matches, its plan, and how it was read."""
+    """A compiled list as `_page` sees it: its matches (as estimated), its plan, how far a walk
+    must really go for the page (`reach`), and how the page was read."""
 
     vendor, db = "postgresql", "default"
 
-    def __init__(self, matches, walk, clustered=False):
-        self.matches, self.walk_kind, self.clustered = matches, walk, clustered
+    def __init__(self, matches, walk, clustered=False, reach=None):
+        self.matches, self.walk_kind, self.clustered, self.reach = matches, walk, clustered, reach
 
     def estimate(self, ttl):
         return self.matches
 
     def walk(self, offset, limit, ttl):
-        return self.walk_kind
+        return self.walk_kind and Walk(self.walk_kind, "SELECT ...")
 
-    def rows(self, offset, limit, *, sort):
+    def rows(self, offset, limit, *, sort=False):
         return "sorted" if sort else "walked"
+
+    def walked_rows(self, walk, offset, limit, budget):
+        reach = self.reach or (offset + limit) * 1_000_000 / self.matches
+        return "walked" if reach <= budget else None
 
 
 @pytest.mark.parametrize(
@@ -193,6 +198,8 @@ class _List:
         (_List(50_000, IN_TABLE_ORDER), 4975, "walked"),
         # ...unless it has to cross the table to find a handful.
         (_List(500, IN_TABLE_ORDER), 0, "sorted"),
+        # An estimate six times too high: the walk stops where sorting would have been done.
+        (_List(70_000, SCATTERED, reach=456_000), 4975, "sorted"),
         # A date range's matches lie together: evenly spread, page 1 would be found at once.
         (_List(40_000, SCATTERED, clustered=True), 0, "sorted"),
         (_List(40_000, SCATTERED), 0, "walked"),
