@@ -114,8 +114,13 @@ def main() -> None:
     print("\nslowest:")
     for elapsed, role, url, code, sql in timings[-10:][::-1]:
         print(f"\n{elapsed:7.1f} ms  {code}  {role:9}  {url}")
+        # A statement may come after settings for it alone, in the same message.
+        settings, query = sql.split("; ", 1) if sql.startswith("SET LOCAL ") else ("", sql)
+        explain = f"EXPLAIN (ANALYZE, COSTS OFF) {query}"
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}")
+            cursor.execute(f"{settings}; {explain}" if settings else explain)
+            while cursor.description is None and cursor.nextset():
+                pass
             for (line,) in cursor.fetchall():
                 print(f"          {line}")
 
