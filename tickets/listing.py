@@ -122,12 +122,10 @@ class CompiledList:
                 queryset, rank, queryset if scope is None else scope
             )
         self.vendor = connections[self.db].vendor
-        self.estimated: tuple[float, int] | None = None
-        self.estimates: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        self.estimates: OrderedDict[str | None, tuple[float, int]] = OrderedDict()
         self.walks: OrderedDict[tuple[str | None, int], tuple[float, Walk | None]] = OrderedDict()
-        # walked_rows reads from a subquery in place of the table; nothing before it is bound.
-        head = self.rows_sql.split(' FROM "tickets_ticket" ', 1)[0]
-        assert self.rows_sql.count(' FROM "tickets_ticket" ') == 1 and "%s" not in head
+        # walked_rows reads from a subquery in place of the table.
+        self.rows_around_table = _around_table(self.rows_sql)
         self.text: str | None = None
 
     def bind(self, text: str) -> "CompiledList":
@@ -195,43 +193,28 @@ class CompiledList:
         """The planner's estimate of the matches (PostgreSQL), reused for `ttl` seconds."""
         if self.vendor != "postgresql":
             return None
-        now = time.monotonic()
-        if self.text is None:
-            if self.estimated is None or now - self.estimated[0] >= ttl:
-                self.estimated = (now, self._plan_rows())
-            return self.estimated[1]
         # One per text, kept with the shape for the few texts searched most recently.
-        found = self.estimates.get(self.text)
-        if found is None or now - found[0] >= ttl:
-            found = self.estimates[self.text] = (now, self._plan_rows())
-            while len(self.estimates) > TEXTS_KEPT:
-                self.estimates.popitem(last=False)
-        return found[1]
+        return remembered(self.estimates, self.text, ttl, self._plan_rows)
 
     def walk(self, offset: int, limit: int, ttl: float) -> "Walk | None":
         """How PostgreSQL plans this page if it walks an index in list order and tests each
         row against the filters, none of which bounds the walk (see `_walk_of`); None for any
         other plan. PostgreSQL only; the answer is reused for `ttl` seconds, per text and page
         end (a plan for page 1 may walk, page 200's sort)."""
-        now = time.monotonic()
-        key = (self.text, offset + limit)
-        found = self.walks.get(key)
-        if found is None or now - found[0] >= ttl:
+
+        def plan() -> Walk | None:
             sql = f"EXPLAIN (FORMAT JSON) {self.rows_sql} LIMIT %s OFFSET %s"
-            plan = _fetch(self.db, sql, (*self.rows_params, limit, offset))[0][0]
-            walk = _walk_of(plan[0]["Plan"], _indexes(self.db, ttl))
-            found = self.walks[key] = (now, walk)
-            while len(self.walks) > TEXTS_KEPT:
-                self.walks.popitem(last=False)
-        return found[1]
+            found = _fetch(self.db, sql, (*self.rows_params, limit, offset))[0][0]
+            return _walk_of(found[0]["Plan"], _indexes(self.db, ttl))
+
+        return remembered(self.walks, (self.text, offset + limit), ttl, plan)
 
     def walked_rows(self, walk: "Walk", offset: int, limit: int, budget: int) -> list[Any] | None:
         """A page of rows found among the first `budget` rows of the plan's walk; None if they
         hold fewer than `limit` rows from `offset` (the page may lie further on, or be the
         last)."""
-        table = ' FROM "tickets_ticket" '
-        sql = self.rows_sql.replace(table, f' FROM ({walk.first}) "tickets_ticket" ', 1)
-        sql = f"{sql} LIMIT %s OFFSET %s"
+        head, tail = self.rows_around_table
+        sql = f'{head} FROM ({walk.first}) "tickets_ticket" {tail} LIMIT %s OFFSET %s'
         rows = _fetch(self.db, sql, (budget, *self.rows_params, limit, offset), shown=True)
         return _converted(self.db, self.converters, rows) if len(rows) == limit else None
 
@@ -265,10 +248,18 @@ def _ranked(queryset: QuerySet, rank: Any, scope: QuerySet) -> tuple[str, tuple[
         .order_by(*ordering)
         .values_list(*COLUMNS, "search_rank")
     )
-    table = ' FROM "tickets_ticket" '
-    assert rows_sql.count(table) == 1 and not rows_params, rows_sql
-    sql = rows_sql.replace(table, f' FROM ({page_sql} LIMIT %s OFFSET %s) "tickets_ticket" ')
+    assert not rows_params, rows_sql
+    head, tail = _around_table(rows_sql)
+    sql = f'{head} FROM ({page_sql} LIMIT %s OFFSET %s) "tickets_ticket" {tail}'
     return sql, (*page_params, _LIMIT_PLACEHOLDER, _OFFSET_PLACEHOLDER)
+
+
+def _around_table(sql: str) -> tuple[str, str]:
+    """A statement's SQL before and after `FROM "tickets_ticket"`, so that a subquery can
+    stand in for the table; no parameter may come before it."""
+    head, table, tail = sql.partition(' FROM "tickets_ticket" ')
+    assert table and ' FROM "tickets_ticket" ' not in tail and "%s" not in head, sql
+    return head, tail
 
 
 class Index(NamedTuple):
@@ -291,44 +282,63 @@ class Walk(NamedTuple):
 
 
 SCATTERED, IN_TABLE_ORDER = "scattered", "in table order"
-_indexes_read: dict[str, tuple[float, dict[str, Index]]] = {}
+_indexes_read: OrderedDict[str, tuple[float, dict[str, Index]]] = OrderedDict()
 
 
 def _indexes(db: str, ttl: float) -> dict[str, Index]:
     """The tickets' plain indexes by name, read from the catalog again after `ttl` seconds."""
-    now = time.monotonic()
-    found = _indexes_read.get(db)
-    if found is None or now - found[0] >= ttl:
-        rows = _fetch(
-            db,
-            """
-            SELECT i.relname, x.indnatts, array_agg(a.attname ORDER BY k.n),
-                array_agg((x.indoption[k.n - 1] & 1) = 1 ORDER BY k.n),
-                pg_get_expr(x.indpred, x.indrelid),
-                coalesce(abs(max(s.correlation) FILTER (WHERE k.n = 1)), 0) >= 0.5
-            FROM pg_index x
-            JOIN pg_class i ON i.oid = x.indexrelid
-            CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
-            JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-            LEFT JOIN pg_stats s ON s.schemaname = current_schema()
-                AND s.tablename = %s AND s.attname = a.attname
-            WHERE x.indrelid = %s::regclass
-            GROUP BY i.relname, x.indnatts, x.indpred, x.indrelid
-            """,
-            (Ticket._meta.db_table, Ticket._meta.db_table),
+    return remembered(_indexes_read, db, ttl, lambda: _read_indexes(db))
+
+
+def _read_indexes(db: str) -> dict[str, Index]:
+    rows = _fetch(
+        db,
+        """
+        SELECT i.relname, x.indnatts, array_agg(a.attname ORDER BY k.n),
+            array_agg((x.indoption[k.n - 1] & 1) = 1 ORDER BY k.n),
+            pg_get_expr(x.indpred, x.indrelid),
+            coalesce(abs(max(s.correlation) FILTER (WHERE k.n = 1)), 0) >= 0.5
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
+        JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+        LEFT JOIN pg_stats s ON s.schemaname = current_schema()
+            AND s.tablename = %s AND s.attname = a.attname
+        WHERE x.indrelid = %s::regclass
+        GROUP BY i.relname, x.indnatts, x.indpred, x.indrelid
+        """,
+        (Ticket._meta.db_table, Ticket._meta.db_table),
+    )
+    indexes = {}
+    for name, columns, names, descending, predicate, in_table_order in rows:
+        if len(names) != columns:
+            continue  # an expression index
+        ways = [("DESC", "ASC") if desc else ("ASC", "DESC") for desc in descending]
+        indexes[name] = Index(
+            ", ".join(f'"{n}" {way[0]}' for n, way in zip(names, ways, strict=True)),
+            ", ".join(f'"{n}" {way[1]}' for n, way in zip(names, ways, strict=True)),
+            predicate or "true",
+            in_table_order,
         )
-        indexes = {}
-        for name, columns, names, descending, predicate, in_table_order in rows:
-            if len(names) != columns:
-                continue  # an expression index
-            ways = [("DESC", "ASC") if desc else ("ASC", "DESC") for desc in descending]
-            indexes[name] = Index(
-                ", ".join(f'"{n}" {way[0]}' for n, way in zip(names, ways, strict=True)),
-                ", ".join(f'"{n}" {way[1]}' for n, way in zip(names, ways, strict=True)),
-                predicate or "true",
-                in_table_order,
-            )
-        found = _indexes_read[db] = (now, indexes)
+    return indexes
+
+
+def remembered(
+    store: OrderedDict[Any, tuple[float, Any]],
+    key: Hashable,
+    ttl: float,
+    make: Callable[[], Any],
+    keep: int = TEXTS_KEPT,
+) -> Any:
+    """`make()`, kept in `store` under `key` and reused for `ttl` seconds; the store holds the
+    `keep` most recently made."""
+    now = time.monotonic()
+    found = store.get(key)
+    if found is None or now - found[0] >= ttl:
+        found = store[key] = (now, make())
+        store.move_to_end(key)
+        while len(store) > keep:
+            store.popitem(last=False)
     return found[1]
 
 

@@ -78,20 +78,20 @@ SHORT_WALK = 10_000
 TABLE_ORDER_SPEEDUP = 8
 # Sorting this many matches found by a date range takes some 60 ms at a million tickets.
 CHEAP_SORT = 50_000
-_table_rows: dict[str, tuple[float, int]] = {}
+_table_rows: OrderedDict[str, tuple[float, int]] = OrderedDict()
 
 
 def table_estimate(db: str) -> int:
     """PostgreSQL's estimate of the rows in the tickets table (0 before it was analyzed)."""
-    now = time.monotonic()
-    cached = _table_rows.get(db)
-    if cached is None or now - cached[0] >= ESTIMATE_TTL_SECONDS:
+
+    def read() -> int:
         with connections[db].cursor() as cursor:
             cursor.execute(
                 "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Ticket._meta.db_table]
             )
-            cached = _table_rows[db] = (now, max(0, int(cursor.fetchone()[0])))
-    return cached[1]
+            return max(0, int(cursor.fetchone()[0]))
+
+    return listing.remembered(_table_rows, db, ESTIMATE_TTL_SECONDS, read)
 
 
 def _page(source: CompiledList, offset: int, limit: int) -> list[Any]:
