@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from psycopg.adapt import Loader
 from psycopg.types.datetime import TimestamptzLoader
 
-from .models import Ticket, display_name_of
+from .models import Ticket, TicketChange, display_name_of
 from .serializers import iso_datetime
 
 # The representation's columns, in the order `representation` reads them.
@@ -422,7 +422,21 @@ class CompiledTicket:
         return _converted(self.db, self.converters, found)[0] if found else None
 
 
-class CompiledLock(CompiledTicket):
+class LockedRow(CompiledTicket):
+    """`columns` of one ticket by id within `tickets`, locked for the transaction."""
+
+    def __init__(self, tickets: QuerySet, columns: Sequence[str]) -> None:
+        query = (
+            tickets.select_for_update(of=("self",))
+            .order_by()
+            .filter(pk=self.PLACEHOLDER)
+            .values_list(*columns)
+        )
+        with transaction.atomic(using=tickets.db):  # FOR UPDATE compiles inside one only
+            self._compile(query)
+
+
+class CompiledLock(LockedRow):
     """One ticket by id within a scope, locked for the transaction, as a model instance with
     its assignee and requester (their names only), like the ORM's select_related would give."""
 
@@ -433,14 +447,7 @@ class CompiledLock(CompiledTicket):
         people = [
             f"{role}__{name}" for role in ("assignee", "requester") for name in self.USER_FIELDS
         ]
-        query = (
-            tickets.select_for_update(of=("self",))
-            .order_by()
-            .filter(pk=self.PLACEHOLDER)
-            .values_list(*self.ticket_fields, *people)
-        )
-        with transaction.atomic(using=tickets.db):  # FOR UPDATE compiles inside one only
-            self._compile(query)
+        super().__init__(tickets, [*self.ticket_fields, *people])
 
     def get(self, pk: int) -> Ticket | None:  # type: ignore[override]
         row = self._get(pk, shown=False)
@@ -454,6 +461,102 @@ class CompiledLock(CompiledTicket):
         )
         ticket.requester = User.from_db(self.db, self.USER_FIELDS, requester)
         return ticket
+
+
+class CompiledUpdate:
+    """A change of some of one ticket's fields, within a scope, as one statement (PostgreSQL).
+
+    The statement locks the ticket, writes the fields whose value differs with a new version
+    and `updated_at`, adds one history entry per such field (in the order of `fields`), and
+    reads the ticket back as `CompiledTicket.get` does: written, or as it was when no value
+    differs. One round trip, in autocommit, where a transaction takes four (BEGIN, the locked
+    read, the write, COMMIT). It finds nothing when the ticket is not in the scope or not at
+    the expected version; the caller then decides the usual way.
+    """
+
+    def __init__(
+        self, tickets: QuerySet, scope: QuerySet, fields: tuple[str, ...], versioned: bool
+    ) -> None:
+        self.db = tickets.db
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        table = quote(Ticket._meta.db_table)
+        stored = [f.column for f in Ticket._meta.concrete_fields]
+        columns = ", ".join(map(quote, stored))
+        lock = LockedRow(tickets, [f.attname for f in Ticket._meta.concrete_fields])
+        read = CompiledTicket(scope)
+        head, tail = _around_table(read.sql)
+        changed = [Ticket._meta.get_field(name) for name in fields]
+        names = [quote(f.column) for f in changed]
+        sets = [f"{name} = proposed.{name}" for name in names]
+        self.resolves = "status" in fields
+        if self.resolves:
+            sets.append(f"{quote('resolved_at')} = {_RESOLVED_AT}")
+        version = quote("version")
+        at_version = f" AND locked.{version} = %s" if versioned else ""
+        differs = " OR ".join(f"locked.{name} IS DISTINCT FROM proposed.{name}" for name in names)
+        entries = ", ".join(
+            f"({n}, '{f.name}', to_jsonb(locked.{name}), to_jsonb(proposed.{name}))"
+            for n, (f, name) in enumerate(zip(changed, names, strict=True))
+        )
+        entry = TicketChange._meta
+        entry_columns = ", ".join(
+            quote(entry.get_field(name).column)
+            for name in (
+                "ticket", "actor", "created_at", "action", "field", "old_value", "new_value",
+                "internal",
+            )
+        )  # fmt: skip
+        pk = quote(Ticket._meta.pk.column)
+        self.sql = (
+            f"WITH locked ({columns}) AS ({lock.sql}),"
+            f" proposed ({', '.join(names)}) AS (VALUES ("
+            + ", ".join(f"%s::{f.db_type(connection)}" for f in changed)
+            + ")),"
+            f" written AS (UPDATE {table} SET {', '.join(sets)},"
+            f" {version} = locked.{version} + 1, {quote('updated_at')} = %s"
+            f" FROM locked, proposed WHERE {table}.{pk} = locked.{pk}{at_version}"
+            f" AND ({differs})"
+            f" RETURNING {', '.join(f'{table}.{quote(column)}' for column in stored)}),"
+            f" entries AS (INSERT INTO {quote(entry.db_table)} ({entry_columns})"
+            f" SELECT written.{pk}, %s, written.{quote('updated_at')}, 'changed',"
+            " entry.field, entry.old, entry.new, false"
+            " FROM written, locked, proposed,"
+            f" LATERAL (VALUES {entries}) AS entry (n, field, old, new)"
+            " WHERE entry.old IS DISTINCT FROM entry.new ORDER BY entry.n)"
+            f" {head} FROM (SELECT {columns} FROM written UNION ALL SELECT {columns} FROM locked"
+            f" WHERE NOT EXISTS (SELECT FROM written){at_version}) AS {table} {tail}"
+        )
+        self.lock_params, self.lock_position = lock.params, lock.position
+        self.read_params, self.read_position = read.params, read.position
+        self.versioned = versioned
+
+    def run(
+        self, pk: int, values: Sequence[Any], *, actor: int, now: Any, version: int | None
+    ) -> list[Any] | None:
+        """The row of ticket `pk` (as `representation` reads it) after writing `values`, of
+        `fields` in their order, as `actor` at `now`; None if the scope has no such ticket, or
+        not at `version` (when versioned)."""
+        lock = self.lock_params.copy()
+        lock[self.lock_position] = pk
+        read = self.read_params.copy()
+        read[self.read_position] = pk
+        checked = [version] if self.versioned else []
+        resolved = [now] if self.resolves else []
+        params = (*lock, *values, *resolved, now, *checked, actor, *checked, *read)
+        rows = _fetch(self.db, self.sql, params, shown=True)
+        return rows[0] if rows else None
+
+
+# Ticket.resolved_at on a change of status, as services._resolved_at_for decides it: set when
+# the ticket becomes resolved or closed, kept while it stays so, cleared when it reopens.
+_DONE = ", ".join(f"'{status.value}'" for status in sorted(Ticket.DONE_STATUSES))
+_RESOLVED_AT = (
+    "CASE WHEN locked.status IS NOT DISTINCT FROM proposed.status THEN locked.resolved_at"
+    f" WHEN proposed.status NOT IN ({_DONE}) THEN NULL"
+    f" WHEN locked.status IN ({_DONE}) AND locked.resolved_at IS NOT NULL"
+    " THEN locked.resolved_at ELSE %s END"
+)
 
 
 def _fetch(db: str, sql: str, params: Any, *, shown: bool = False) -> list[tuple[Any, ...]]:
@@ -516,6 +619,21 @@ def compiled_ticket(key: Hashable, scope: Callable[[], QuerySet]) -> CompiledTic
 def compiled_lock(key: Hashable, tickets: Callable[[], QuerySet]) -> CompiledLock:
     """The compiled locked read of one ticket for key (the caller's scope), made on first use."""
     return _kept(("lock", key), lambda: CompiledLock(tickets()))
+
+
+def compiled_update(
+    key: Hashable,
+    tickets: Callable[[], QuerySet],
+    scope: Callable[[], QuerySet],
+    fields: tuple[str, ...],
+    versioned: bool,
+) -> CompiledUpdate:
+    """The compiled one-statement change of `fields` for key (the caller's scope), with or
+    without a version to match, made on first use."""
+    return _kept(
+        ("update", key, fields, versioned),
+        lambda: CompiledUpdate(tickets(), scope(), fields, versioned),
+    )
 
 
 def _kept(key: Hashable, make: Callable[[], Any]) -> Any:

@@ -56,6 +56,7 @@ from .services import (
     ticket_delete,
     ticket_restore,
     ticket_update,
+    ticket_update_at_once,
 )
 from .throttles import LoginAddressThrottle, LoginUsernameThrottle
 
@@ -210,6 +211,9 @@ class TicketViewSet(viewsets.ModelViewSet):
         row = listing.compiled_ticket(self._scope_key(), self.get_queryset).get(self._ticket_id())
         if row is None:
             raise Http404
+        return self._respond_row(row)
+
+    def _respond_row(self, row: Any) -> Response:
         ticket = listing.representation(row)
         return Response(ticket, headers={"ETag": f'"{ticket["version"]}"'})
 
@@ -253,9 +257,20 @@ class TicketViewSet(viewsets.ModelViewSet):
         return int(pk)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # One locked read of the visible ticket, in the service, instead of get_object first.
+        # One statement where it can decide alone, else a locked read of the visible ticket in
+        # the service (instead of get_object first).
         serializer = TicketInputSerializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
+        row = ticket_update_at_once(
+            ticket_id=self._ticket_id(),
+            by=request.user,
+            changes=serializer.validated_data,
+            expected_version=parse_if_match(request),
+            scope=self.get_queryset,
+            scope_key=self._scope_key(),
+        )
+        if row is not None:
+            return self._respond_row(row)
         result = self._write(ticket_update, changes=serializer.validated_data)
         return result if isinstance(result, Response) else self._respond(result)
 
