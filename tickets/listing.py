@@ -162,7 +162,7 @@ class CompiledList:
             ids if p == _IDS_PLACEHOLDER else values.get(p, p) if isinstance(p, int) else p
             for p in self.ranked_params
         )
-        rows = _fetch(self.db, self.ranked_sql, params, shown=True)
+        rows = _fetch(self.db, self.ranked_sql, params, shown=True, by_id=True)
         return _converted(self.db, self.converters, rows)
 
     def rows(self, offset: int, limit: int, *, sort: bool = False) -> list[Any]:
@@ -418,7 +418,7 @@ class CompiledTicket:
     def _get(self, pk: int, *, shown: bool) -> list[Any] | None:
         params = self.params.copy()
         params[self.position] = pk
-        found = _fetch(self.db, self.sql, tuple(params), shown=shown)
+        found = _fetch(self.db, self.sql, tuple(params), shown=shown, by_id=True)
         return _converted(self.db, self.converters, found)[0] if found else None
 
 
@@ -544,7 +544,7 @@ class CompiledUpdate:
         checked = [version] if self.versioned else []
         resolved = [now] if self.resolves else []
         params = (*lock, *values, *resolved, now, *checked, actor, *checked, *read)
-        rows = _fetch(self.db, self.sql, params, shown=True)
+        rows = _fetch(self.db, self.sql, params, shown=True, by_id=True)
         return rows[0] if rows else None
 
 
@@ -559,10 +559,22 @@ _RESOLVED_AT = (
 )
 
 
-def _fetch(db: str, sql: str, params: Any, *, shown: bool = False) -> list[tuple[Any, ...]]:
-    """The rows of `sql`; `shown` reads PostgreSQL's times as the API's text, not datetimes."""
+def planned_once(db: str) -> Any:
+    """A cursor for statements whose best plan does not depend on their parameters: PostgreSQL
+    plans them once per connection where the settings allow (DB_PREPARED_STATEMENTS)."""
     connection = connections[db]
-    with connection.cursor() as cursor:
+    if hasattr(connection, "plan_keeping_cursor"):
+        return connection.plan_keeping_cursor()
+    return connection.cursor()
+
+
+def _fetch(
+    db: str, sql: str, params: Any, *, shown: bool = False, by_id: bool = False
+) -> list[tuple[Any, ...]]:
+    """The rows of `sql`; `shown` reads PostgreSQL's times as the API's text, not datetimes;
+    `by_id` says that `sql` finds its rows by id, so its plan may be kept (`planned_once`)."""
+    connection = connections[db]
+    with planned_once(db) if by_id else connection.cursor() as cursor:
         if shown and connection.vendor == "postgresql":
             cursor.cursor.adapters.register_loader("timestamptz", IsoTimestampLoader)
         cursor.execute(sql, params)

@@ -178,7 +178,7 @@ def _insert_with_entry(ticket: Ticket, entry: TicketChange) -> None:
         *_db_values(ticket, ticket_fields, add=True),
         *_db_values(entry, entry_fields, add=True),
     ]
-    with connection.cursor() as cursor:
+    with listing.planned_once(connection.alias) as cursor:
         cursor.execute(sql, params)
         *ticket_values, entry_id = cursor.fetchone()
     for field, value in zip(returned, ticket_values, strict=True):

@@ -6,15 +6,36 @@ cleanly a moment ago is checked by that request's own queries just as well, so t
 only after the connection has been idle for DB_HEALTH_CHECK_IDLE_MS. A connection that
 died in between fails the request's first query, which then answers 503 like any outage, and
 Django drops the connection before the next request.
+
+It also gives cursors whose statements PostgreSQL plans once per connection
+(`plan_keeping_cursor`).
 """
 
 import time
+from typing import Any
 
+import psycopg
 from django.conf import settings
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
+from django.db.backends.postgresql.psycopg_any import register_tzloader
+from psycopg.pq import Format
+
+TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str | None:
+        # A plan-keeping cursor sent `$1`-style SQL; the log shows it with its parameters in.
+        if isinstance(cursor, psycopg.ClientCursor):
+            return super().last_executed_query(cursor, sql, params)
+        try:
+            return self.compose_sql(sql, params)
+        except psycopg.errors.DataError:
+            return super().last_executed_query(cursor, sql, params)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
     idle_since: float | None = None
 
     def close_if_health_check_failed(self) -> None:
@@ -44,3 +65,21 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def close(self) -> None:
         super().close()
         self.idle_since = None
+
+    def plan_keeping_cursor(self) -> Any:
+        """A cursor like `cursor()`'s (health check, query logging, error wrapping) that binds
+        parameters on the server: with OPTIONS["prepare_threshold"] set, the statements it runs
+        are prepared, so PostgreSQL plans each once per connection. Only for statements whose
+        best plan does not depend on their parameters (a ticket by id, say). Without the
+        option, it is `cursor()`."""
+        if self.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+            return self.cursor()
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = psycopg.Cursor(self.connection)
+            # As create_cursor does: the connection's time zone, if the settings changed since.
+            loader = self.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+            if self.timezone != loader.timezone:
+                register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)

@@ -47,3 +47,35 @@ def test_it_rejects_malformed_values(variable, value, message):
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "prepared"),
+    [
+        ({}, True),
+        ({"DB_PREPARED_STATEMENTS": "false"}, False),
+        ({"DB_CONN_MAX_AGE": "0"}, False),  # a new connection per request: nothing to keep
+        ({"DB_CONN_MAX_AGE": "0", "DB_PREPARED_STATEMENTS": "true"}, True),
+    ],
+)
+def test_statements_by_id_are_prepared_with_persistent_connections(env, prepared):
+    code = (
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DB_")},
+            "DEBUG": "true",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ("0" if prepared else "None")
