@@ -109,10 +109,21 @@ class CompiledList:
         listed = queryset.filter(narrowing) if narrowing else queryset
         self.rows_sql, self.rows_params, self.converters = _compile(listed.values_list(*COLUMNS))
         # The same rows in the same order, sorted after the filters found them: no index can
-        # give this ORDER BY, so PostgreSQL cannot walk one in list order instead.
+        # give this ORDER BY, so PostgreSQL cannot walk one in list order instead. Only the ids
+        # are sorted, and the page's rows read by id after: a sort of whole rows (descriptions
+        # and all) spills to disk from a few thousand matches on.
         ordering = self.ordering = queryset.query.order_by or queryset.model._meta.ordering
-        self.sorted_sql, self.sorted_params, _ = _compile(
-            listed.order_by(*map(_unindexed, ordering)).values_list(*COLUMNS)
+        page_sql, self.sorted_params, _ = _compile(
+            listed.order_by(*map(_unindexed, ordering)).values_list("pk")
+        )
+        rows_sql, rows_params, _ = _compile(
+            Ticket._base_manager.order_by(*ordering).values_list(*COLUMNS)
+        )
+        assert not rows_params, rows_sql
+        head, tail = _around_table(rows_sql)
+        self.sorted_sql = (
+            f'{head} FROM (SELECT * FROM "tickets_ticket" WHERE "id" IN'
+            f' ({page_sql} LIMIT %s OFFSET %s)) "tickets_ticket" {tail}'
         )
         self.matches_sql, self.matches_params, _ = _compile(queryset.order_by().values("pk"))
         self.ranked = rank is not None
@@ -168,16 +179,16 @@ class CompiledList:
     def rows(self, offset: int, limit: int, *, sort: bool = False) -> list[Any]:
         """A page of rows; with `sort`, all matches are found first, through indexes, then
         sorted (PostgreSQL)."""
-        sql, params = (
-            (self.sorted_sql, self.sorted_params) if sort else (self.rows_sql, self.rows_params)
-        )
-        sql = f"{sql} LIMIT %s OFFSET %s"
         if sort:
             # Where no index narrows the matches much, PostgreSQL would rather read the whole
             # table than many of its rows through one; the list never reads the whole table.
             # In one message with the query, SET LOCAL holds for it alone.
-            sql = f"SET LOCAL enable_seqscan = off; {sql}"
-        rows = _fetch(self.db, sql, (*params, limit, offset), shown=True)
+            sql = f"SET LOCAL enable_seqscan = off; {self.sorted_sql}"
+            params = (*self.sorted_params, limit, offset)
+        else:
+            sql = f"{self.rows_sql} LIMIT %s OFFSET %s"
+            params = (*self.rows_params, limit, offset)
+        rows = _fetch(self.db, sql, params, shown=True)
         return _converted(self.db, self.converters, rows)
 
     def bounded_count(self, limit: int) -> int:
