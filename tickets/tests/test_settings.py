@@ -79,3 +79,25 @@ def test_statements_by_id_are_prepared_with_persistent_connections(env, prepared
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == ("0" if prepared else "None")
+
+
+def test_the_wsgi_module_loads_every_view_before_workers_fork_and_no_connection():
+    # gunicorn imports it once and forks the workers from that process (preload_app): what it
+    # loads, a recycled worker has at once; a database connection must not cross the fork.
+    code = (
+        "import sys, config.wsgi;"
+        "from django.db import connections;"
+        "print('tickets.views' in sys.modules, 'drf_spectacular.views' in sys.modules,"
+        " any(c.connection is not None for c in connections.all()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "False"]
