@@ -116,11 +116,9 @@ class CompiledList:
         page_sql, self.sorted_params, _ = _compile(
             listed.order_by(*map(_unindexed, ordering)).values_list("pk")
         )
-        rows_sql, rows_params, _ = _compile(
+        head, tail = _read_in_place_of_table(
             Ticket._base_manager.order_by(*ordering).values_list(*COLUMNS)
         )
-        assert not rows_params, rows_sql
-        head, tail = _around_table(rows_sql)
         self.sorted_sql = (
             f'{head} FROM (SELECT * FROM "tickets_ticket" WHERE "id" IN'
             f' ({page_sql} LIMIT %s OFFSET %s)) "tickets_ticket" {tail}'
@@ -252,15 +250,13 @@ def _ranked(queryset: QuerySet, rank: Any, scope: QuerySet) -> tuple[str, tuple[
         .values_list(*fields, "search_rank")
     )
     # The same columns, read from the page instead of the table.
-    rows_sql, rows_params, _ = _compile(
+    head, tail = _read_in_place_of_table(
         Ticket._base_manager.annotate(
             search_rank=RawSQL('"tickets_ticket"."search_rank"', (), FloatField())
         )
         .order_by(*ordering)
         .values_list(*COLUMNS, "search_rank")
     )
-    assert not rows_params, rows_sql
-    head, tail = _around_table(rows_sql)
     sql = f'{head} FROM ({page_sql} LIMIT %s OFFSET %s) "tickets_ticket" {tail}'
     return sql, (*page_params, _LIMIT_PLACEHOLDER, _OFFSET_PLACEHOLDER)
 
@@ -271,6 +267,14 @@ def _around_table(sql: str) -> tuple[str, str]:
     head, table, tail = sql.partition(' FROM "tickets_ticket" ')
     assert table and ' FROM "tickets_ticket" ' not in tail and "%s" not in head, sql
     return head, tail
+
+
+def _read_in_place_of_table(query: QuerySet) -> tuple[str, str]:
+    """The SQL of `query`, which takes no parameters, around its table (`_around_table`): to read
+    its columns, joins and order from a subquery of tickets instead."""
+    sql, params, _ = _compile(query)
+    assert not params, sql
+    return _around_table(sql)
 
 
 class Index(NamedTuple):

@@ -17,10 +17,9 @@ from typing import Any
 import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base, operations
-from django.db.backends.postgresql.psycopg_any import register_tzloader
-from psycopg.pq import Format
 
-TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+# What `create_cursor` is asked for to make a plan-keeping cursor.
+_PLAN_KEEPING = object()
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -74,12 +73,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         option, it is `cursor()`."""
         if self.settings_dict["OPTIONS"].get("prepare_threshold") is None:
             return self.cursor()
-        self.close_if_health_check_failed()
-        self.ensure_connection()
-        with self.wrap_database_errors:
-            cursor = psycopg.Cursor(self.connection)
-            # As create_cursor does: the connection's time zone, if the settings changed since.
-            loader = self.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-            if self.timezone != loader.timezone:
-                register_tzloader(self.timezone, cursor)
-            return self._prepare_cursor(cursor)
+        return self._cursor(_PLAN_KEEPING)
+
+    def create_cursor(self, name: Any = None) -> Any:
+        if name is not _PLAN_KEEPING:
+            return super().create_cursor(name)
+        # Django's own unnamed cursor (its time zone handling included), of psycopg's
+        # server-binding class instead of the client-binding one Django sets on connections.
+        client_binding = self.connection.cursor_factory
+        self.connection.cursor_factory = psycopg.Cursor
+        try:
+            return super().create_cursor()
+        finally:
+            self.connection.cursor_factory = client_binding
