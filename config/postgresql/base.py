@@ -3,14 +3,17 @@
 With persistent connections and health checks on, Django runs `SELECT 1` at the start of every
 request before trusting a pooled connection. A connection that finished the previous request
 cleanly a moment ago is checked by that request's own queries just as well, so the check runs
-only after the connection has been idle for DB_HEALTH_CHECK_IDLE_MS. A connection that
-died in between fails the request's first query, which then answers 503 like any outage, and
-Django drops the connection before the next request.
+only after the connection has been idle for DB_HEALTH_CHECK_IDLE_MS, or when its socket has
+something to read: an idle connection is sent nothing unless the server closed it (a restart,
+a terminated backend, a reset link), and looking costs a system call, not a round trip. A
+connection whose link went silent in between (packets dropped) fails the request's first
+query, which then answers 503 like any outage, and Django drops it before the next request.
 
 It also gives cursors whose statements PostgreSQL plans once per connection
 (`plan_keeping_cursor`).
 """
 
+import select
 import time
 from typing import Any
 
@@ -20,6 +23,18 @@ from django.db.backends.postgresql import base, operations
 
 # What `create_cursor` is asked for to make a plan-keeping cursor.
 _PLAN_KEEPING = object()
+
+
+def _has_input(connection: psycopg.Connection) -> bool:
+    """Whether an idle connection's socket has data or an end of stream waiting (or no longer
+    has a socket), without blocking."""
+    try:
+        fd = connection.fileno()
+    except psycopg.Error:
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -45,6 +60,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             and not self.health_check_done
             and self.idle_since is not None
             and time.monotonic() - self.idle_since < idle_limit
+            and not _has_input(self.connection)
         ):
             self.health_check_done = True
             return

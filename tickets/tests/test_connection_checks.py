@@ -1,5 +1,7 @@
 """Pooled connections are checked with SELECT 1 only after sitting idle (PostgreSQL)."""
 
+import time
+
 import pytest
 from django.db import connection
 
@@ -61,3 +63,22 @@ def test_a_request_that_does_not_query_does_not_refresh_the_idle_time(pooled):
     wrapper.close_if_unusable_or_obsolete()  # ...and ends
 
     assert wrapper.idle_since == ended
+
+
+def test_a_connection_the_server_closed_is_checked_and_replaced_at_once(pooled):
+    wrapper, checks = pooled
+    request(wrapper)
+    checks.clear()
+    backend = wrapper.connection.info.backend_pid
+    with connection.cursor() as cursor:  # a restarted server closes its connections the same way
+        cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+        for _ in range(200):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [backend])
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.01)
+
+    request(wrapper)  # within the idle limit, yet it does not fail
+
+    assert checks == [1]
+    assert wrapper.connection.info.backend_pid != backend
