@@ -10,16 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """This interpreter with `args`, in the project's root, with exactly the environment `env`."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 def check(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run(["manage.py", "check"], {**clean, **env})
 
 
 def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
@@ -63,18 +63,14 @@ def test_statements_by_id_are_prepared_with_persistent_connections(env, prepared
         "from django.conf import settings;"
         "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env={
+    result = run(
+        ["manage.py", "shell", "-c", code],
+        {
             **{k: v for k, v in os.environ.items() if not k.startswith("DB_")},
             "DEBUG": "true",
             "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
             **env,
         },
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
 
     assert result.returncode == 0, result.stderr
@@ -90,14 +86,7 @@ def test_the_wsgi_module_loads_every_view_before_workers_fork_and_no_connection(
         "print('tickets.views' in sys.modules, 'drf_spectacular.views' in sys.modules,"
         " any(c.connection is not None for c in connections.all()))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "true"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run(["-c", code], {**os.environ, "DEBUG": "true"})
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "False"]
