@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,24 +47,10 @@ def request_for(scenario: Any, i: int, ids: list[int], nonce: str) -> tuple[str,
     return scenario.method, path, None
 
 
-def child(tree: Path, name: str, requests: int) -> None:
-    """Runs in the measured process: WARMUP + `requests` requests of scenario `name`."""
-    sys.path.insert(0, str(tree))
-    os.chdir(tree)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    # Under valgrind a run takes fifty times as long: caches that expire by the clock would run
-    # out at random points, so they last the whole run and every request counted is a
-    # steady-state one.
-    os.environ["AUTH_LOCAL_CACHE_SECONDS"] = os.environ["DB_HEALTH_CHECK_IDLE_MS"] = "86400000"
-    import django
-
-    django.setup()
-    with contextlib.suppress(ImportError):
-        from tickets import pagination
-
-        pagination.ESTIMATE_TTL_SECONDS = 86_400
+def caller(name: str, application: Any) -> Callable[[int], None]:
+    """A function that makes the i-th request of scenario `name` to `application`, as the load
+    benchmark's client would, and fails unless it succeeds."""
     from django.contrib.auth import get_user_model
-    from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
@@ -76,7 +63,6 @@ def child(tree: Path, name: str, requests: int) -> None:
         )
         ids = [row[0] for row in cursor.fetchall()]
     connection.close()
-    application = get_wsgi_application()
     nonce = str(time.time_ns())
 
     def call(i: int) -> None:
@@ -103,6 +89,28 @@ def child(tree: Path, name: str, requests: int) -> None:
         if not answered[0].startswith("20"):
             raise SystemExit(f"{name}: {method} {path} answered {answered[0]}: {body_out[:300]!r}")
 
+    return call
+
+
+def child(tree: Path, name: str, requests: int) -> None:
+    """Runs in the measured process: WARMUP + `requests` requests of scenario `name`."""
+    sys.path.insert(0, str(tree))
+    os.chdir(tree)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # Under valgrind a run takes fifty times as long: caches that expire by the clock would run
+    # out at random points, so they last the whole run and every request counted is a
+    # steady-state one.
+    os.environ["AUTH_LOCAL_CACHE_SECONDS"] = os.environ["DB_HEALTH_CHECK_IDLE_MS"] = "86400000"
+    import django
+
+    django.setup()
+    with contextlib.suppress(ImportError):
+        from tickets import pagination
+
+        pagination.ESTIMATE_TTL_SECONDS = 86_400
+    from django.core.wsgi import get_wsgi_application
+
+    call = caller(name, get_wsgi_application())
     for i in range(WARMUP + requests):
         call(i)
 
