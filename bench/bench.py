@@ -225,6 +225,14 @@ def memory_kib(pid: int, field: str) -> int:
     return 0
 
 
+def private_kib(pid: int) -> int:
+    """Memory of a process that no other process shares: what one more worker costs."""
+    with contextlib.suppress(OSError):
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        return sum(int(line.split()[1]) for line in rollup if line.startswith("Private_"))
+    return 0
+
+
 class RssSampler(threading.Thread):
     """Highest resident size any worker of a server reached, sampled twice a second."""
 
@@ -479,13 +487,20 @@ def main() -> None:
         out()
         workers = service.workers()
         hwm = max((memory_kib(pid, "VmHWM") for pid in workers), default=0)
+        private = max((private_kib(pid) for pid in workers), default=0)
         out(
             f"service worker memory: peak RSS {sampler.peak / 1024:.0f} MiB over the run "
             f"(sampled, {len(sampler.pids)} worker processes seen: gunicorn recycles them "
-            f"after max_requests), VmHWM of the current workers {hwm / 1024:.0f} MiB"
+            f"after max_requests), VmHWM of the current workers {hwm / 1024:.0f} MiB, "
+            f"{private / 1024:.0f} MiB of it private (not shared with the master)"
         )
-        raw_hwm = max((memory_kib(pid, "VmHWM") for pid in raw.workers()), default=0)
-        out(f"raw worker memory: VmHWM {raw_hwm / 1024:.0f} MiB")
+        raw_workers = raw.workers()
+        raw_hwm = max((memory_kib(pid, "VmHWM") for pid in raw_workers), default=0)
+        raw_private = max((private_kib(pid) for pid in raw_workers), default=0)
+        out(
+            f"raw worker memory: VmHWM {raw_hwm / 1024:.0f} MiB, "
+            f"{raw_private / 1024:.0f} MiB private"
+        )
     finally:
         sampler.stopped.set()
         service.stop()
