@@ -233,6 +233,12 @@ def private_kib(pid: int) -> int:
     return 0
 
 
+def worker_memory(pids: list[int]) -> tuple[int, int]:
+    """The highest VmHWM and the most private memory among `pids`, in KiB."""
+    hwm = max((memory_kib(pid, "VmHWM") for pid in pids), default=0)
+    return hwm, max((private_kib(pid) for pid in pids), default=0)
+
+
 class RssSampler(threading.Thread):
     """Highest resident size any worker of a server reached, sampled twice a second."""
 
@@ -485,22 +491,15 @@ def main() -> None:
         for line in table(results):
             out(line)
         out()
-        workers = service.workers()
-        hwm = max((memory_kib(pid, "VmHWM") for pid in workers), default=0)
-        private = max((private_kib(pid) for pid in workers), default=0)
+        hwm, private = worker_memory(service.workers())
         out(
             f"service worker memory: peak RSS {sampler.peak / 1024:.0f} MiB over the run "
             f"(sampled, {len(sampler.pids)} worker processes seen: gunicorn recycles them "
             f"after max_requests), VmHWM of the current workers {hwm / 1024:.0f} MiB, "
             f"{private / 1024:.0f} MiB of it private (not shared with the master)"
         )
-        raw_workers = raw.workers()
-        raw_hwm = max((memory_kib(pid, "VmHWM") for pid in raw_workers), default=0)
-        raw_private = max((private_kib(pid) for pid in raw_workers), default=0)
-        out(
-            f"raw worker memory: VmHWM {raw_hwm / 1024:.0f} MiB, "
-            f"{raw_private / 1024:.0f} MiB private"
-        )
+        hwm, private = worker_memory(raw.workers())
+        out(f"raw worker memory: VmHWM {hwm / 1024:.0f} MiB, {private / 1024:.0f} MiB private")
     finally:
         sampler.stopped.set()
         service.stop()

@@ -138,28 +138,31 @@ def instructions(tree: Path, name: str, requests: int, env: dict[str, str]) -> i
     return (totals[1] - totals[0]) // requests
 
 
-def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
-        return
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def scenario_parser(description: str, requests: int) -> argparse.ArgumentParser:
+    """Arguments of a script that runs the benchmark's scenarios in-process."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("scenarios", nargs="*", help="scenario names (default: all)")
-    parser.add_argument("--requests", type=int, default=100, help="measured requests (100)")
-    parser.add_argument("--against", metavar="REV", help="a git revision to compare with")
+    parser.add_argument(
+        "--requests", type=int, default=requests, help=f"measured requests ({requests})"
+    )
     parser.add_argument("--count", type=int, default=1_000_000, help="the benchmark's size")
-    args = parser.parse_args()
+    return parser
+
+
+def chosen_scenarios(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
     names = args.scenarios or [s.name for s in SCENARIOS]
     unknown = set(names) - {s.name for s in SCENARIOS}
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
-    if not shutil.which("valgrind"):
-        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    return names
 
+
+def measured_environment(count: int) -> dict[str, str]:
+    """The environment of a measured process: the benchmark's database, production settings."""
     base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    url = database_urls(base, args.count)[0]
-    env = {
+    return {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_urls(base, count)[0],
         "SECRET_KEY": "bench-" + "x" * 50,
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -167,6 +170,19 @@ def main() -> None:
         # String hashes seeded at random move dict and set work around between runs.
         "PYTHONHASHSEED": "0",
     }
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+        return
+    parser = scenario_parser(__doc__.split("\n\n")[0], requests=100)
+    parser.add_argument("--against", metavar="REV", help="a git revision to compare with")
+    args = parser.parse_args()
+    names = chosen_scenarios(parser, args)
+    if not shutil.which("valgrind"):
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    env = measured_environment(args.count)
     trees = {"this tree": ROOT}
     worktree = None
     if args.against:

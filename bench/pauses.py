@@ -14,7 +14,6 @@ requests' p99 and slowest time. The variants alternate per scenario.
 It reuses the benchmark's database: run bench/run once first.
 """
 
-import argparse
 import gc
 import json
 import os
@@ -23,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import DEFAULT_URL, SCENARIOS, database_urls
+from instructions import caller, chosen_scenarios, measured_environment, scenario_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 WARMUP = 50
@@ -39,8 +38,6 @@ def child(name: str, requests: int, frozen: bool) -> None:
     if not frozen:
         # config.wsgi as it was before it froze anything
         gc.collect = gc.freeze = lambda *args: 0
-    from instructions import caller
-
     from config.wsgi import application
 
     reader, writer = os.pipe()
@@ -100,25 +97,10 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1")
         return
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenarios", nargs="*", help="scenario names (default: all)")
-    parser.add_argument("--requests", type=int, default=3000, help="measured requests (3000)")
-    parser.add_argument("--count", type=int, default=1_000_000, help="the benchmark's size")
+    parser = scenario_parser(__doc__.split("\n\n")[0], requests=3000)
     args = parser.parse_args()
-    names = args.scenarios or [s.name for s in SCENARIOS]
-    unknown = set(names) - {s.name for s in SCENARIOS}
-    if unknown:
-        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_urls(
-            os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL), args.count
-        )[0],
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PYTHONPATH": str(ROOT / "bench"),
-    }
+    names = chosen_scenarios(parser, args)
+    env = measured_environment(args.count)
     print(f"garbage collection per worker process, {args.requests} requests after {WARMUP}")
     print(
         f"{'scenario':18} {'variant':10} | passes gen0/1/2 | longest pause gen0/1/2 ms"
