@@ -4,7 +4,7 @@
 Django, DRF and the app that the master loaded. This script shows what that buys: each
 scenario runs in-process through the WSGI handler (no server, no network; the benchmark's
 database), in two fresh processes that import `config.wsgi` as gunicorn does, one of them
-skipping it. Each forks a worker, as gunicorn's master does, and the worker serves the
+with the freeze skipped. Each forks a worker, as gunicorn's master does, and the worker serves the
 requests. It prints, per variant, the collector's passes in the worker by generation, their
 longest pause, the worker's private memory (what it no longer shares with the master) and the
 requests' p99 and slowest time. The variants alternate per scenario.

@@ -152,7 +152,8 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-created_at", "-id"]
-        # One index per list shape; all partial, since lists never show deleted tickets.
+        # One index per list shape, partial since lists never show deleted tickets (but for two
+        # below, which deleting a user needs whole).
         indexes = [
             models.Index(fields=[*columns, "id"], name=name, condition=ALIVE)
             for name, columns in [
