@@ -24,6 +24,8 @@ from pathlib import Path
 
 from instructions import caller, chosen_scenarios, measured_environment, scenario_parser
 
+from bench import private_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 WARMUP = 50
 VARIANTS = ("frozen", "not frozen")
@@ -68,17 +70,12 @@ def child(name: str, requests: int, frozen: bool) -> None:
         times.append(time.perf_counter() - begun)
     gc.callbacks.remove(timed)
     times.sort()
-    # Memory this worker no longer shares with the master: what each extra worker costs.
-    rollup = Path("/proc/self/smaps_rollup").read_text()
-    private = sum(
-        int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Private_")
-    )
     result = {
         "passes": [len(p) for p in pauses],
         "longest": [max(p, default=0.0) for p in pauses],
         "p99": times[int(len(times) * 0.99)],
         "max": times[-1],
-        "private": private / 1024,
+        "private": private_kib(os.getpid()) / 1024,
     }
     with os.fdopen(writer, "w") as out:
         out.write(json.dumps(result))

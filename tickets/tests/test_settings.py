@@ -77,31 +77,33 @@ def test_statements_by_id_are_prepared_with_persistent_connections(env, prepared
     assert result.stdout.splitlines()[-1] == ("0" if prepared else "None")
 
 
+def after_wsgi_import(code: str) -> list[str]:
+    """The words `code` prints in a fresh interpreter that has imported the WSGI module, as
+    gunicorn's master does before it forks the workers."""
+    result = run(["-c", f"import config.wsgi; {code}"], {**os.environ, "DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
 def test_the_wsgi_module_loads_every_view_before_workers_fork_and_no_connection():
     # gunicorn imports it once and forks the workers from that process (preload_app): what it
     # loads, a recycled worker has at once; a database connection must not cross the fork.
-    code = (
-        "import sys, config.wsgi;"
-        "from django.db import connections;"
+    printed = after_wsgi_import(
+        "import sys; from django.db import connections;"
         "print('tickets.views' in sys.modules, 'drf_spectacular.views' in sys.modules,"
         " any(c.connection is not None for c in connections.all()))"
     )
-    result = run(["-c", code], {**os.environ, "DEBUG": "true"})
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "False"]
+    assert printed == ["True", "True", "False"]
 
 
 def test_the_wsgi_module_hides_what_it_loaded_from_the_workers_garbage_collector():
     # A worker's full collection would walk all of Django otherwise: a long pause, and pages
     # shared with the master copied. What the app makes later is still collected.
-    code = (
-        "import gc, config.wsgi;"
-        "frozen = gc.get_freeze_count();"
+    printed = after_wsgi_import(
+        "import gc; frozen = gc.get_freeze_count();"
         "a = []; a.append(a); del a;"
         "print(frozen > 20000, len(gc.get_objects()) < frozen / 4, gc.collect() >= 1)"
     )
-    result = run(["-c", code], {**os.environ, "DEBUG": "true"})
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "True"]
+    assert printed == ["True", "True", "True"]
