@@ -191,6 +191,11 @@ class CompiledList:
 
     def bounded_count(self, limit: int) -> int:
         sql = f"SELECT COUNT(*) FROM ({self.matches_sql} LIMIT %s) AS matches"
+        if self.vendor == "postgresql":
+            # The planner expects a scan of the whole table to meet the first `limit` matches
+            # early, as if they were spread evenly. When they are not (one account's many
+            # recent tickets, say), that scan reads most of the table to count them.
+            sql = f"SET LOCAL enable_seqscan = off; {sql}"
         return _fetch(self.db, sql, (*self.matches_params, limit + 1))[0][0]
 
     def count(self) -> int:
