@@ -141,6 +141,7 @@ def prepare_database(env: dict[str, str], url: str, count: int, reseed: bool) ->
         have = conn.execute("SELECT count(*) FROM tickets_ticket").fetchone()[0]
     if have >= count and not reseed:
         out(f"Reusing {have:,} tickets (>= {count:,} requested).")
+        stand_in_for_autovacuum(url)
         return
     out(f"Seeding {count:,} tickets (the database has {have:,}) ...")
     started = time.monotonic()
@@ -150,6 +151,24 @@ def prepare_database(env: dict[str, str], url: str, count: int, reseed: bool) ->
         if line.startswith(("Seeded", "  rebuilt")):
             out(f"  {line.strip()}")
     settle()
+
+
+def stand_in_for_autovacuum(url: str) -> None:
+    """Vacuums and analyzes the tables where the server's autovacuum is off, as it would have
+    after earlier runs' writes. Left stale, the statistics still say what the seed wrote: the
+    requester's list at 20k tickets, which by then held 10,000 of their tickets rather than 4,
+    read and sorted all of them (11 ms), and the service's and the raw app's both fell to
+    170 req/s."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        if conn.execute("SHOW autovacuum").fetchone()[0] == "on":
+            return
+        started = time.monotonic()
+        for table in ("tickets_ticket", "tickets_ticketchange", "tickets_comment"):
+            conn.execute(f"VACUUM (ANALYZE) {table}")
+    out(
+        f"The server's autovacuum is off: vacuumed and analyzed the tables in its stead "
+        f"({time.monotonic() - started:.1f} s)."
+    )
 
 
 def idle_share(seconds: float) -> float:
@@ -432,7 +451,8 @@ def environment_lines(url: str) -> Iterator[str]:
     with psycopg.connect(url) as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        yield f"PostgreSQL {version}, database {size.fetchone()[0]}"
+        autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
+        yield f"PostgreSQL {version}, database {size.fetchone()[0]}, autovacuum {autovacuum}"
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM tickets_ticket),"
             " (SELECT count(*) FROM tickets_ticketchange), (SELECT count(*) FROM tickets_comment)"
