@@ -198,6 +198,13 @@ class _List:
         (_List(50_000, IN_TABLE_ORDER), 4975, "walked"),
         # ...unless it has to cross the table to find a handful.
         (_List(500, IN_TABLE_ORDER), 0, "sorted"),
+        # A few thousand matches spread evenly: a short walk in the table's order finds them...
+        (_List(2_400, IN_TABLE_ORDER), 0, "walked"),
+        # ...but if they lie together at its far end (the estimate 60 times too high), the walk
+        # stops where sorting them would have been done.
+        (_List(2_400, IN_TABLE_ORDER, reach=943_000), 0, "sorted"),
+        # A long walk in the table's order keeps no budget: it would cost every request.
+        (_List(50_000, IN_TABLE_ORDER, reach=950_000), 4975, "walked"),
         # An estimate six times too high: the walk stops where sorting would have been done.
         (_List(70_000, SCATTERED, reach=456_000), 4975, "sorted"),
         # A date range's matches lie together: evenly spread, page 1 would be found at once.
