@@ -39,8 +39,8 @@ def request_for(scenario: Any, i: int, ids: list[int], nonce: str) -> tuple[str,
     """(method, path, JSON body or None) of the i-th request, as the load benchmark makes it."""
     path = scenario.path.replace("{id}", str(ids[i % len(ids)]))
     if scenario.name == "create":
-        title = f"Принтер в кабинете {300 + i % 600} не печатает"
-        text = f"Печатает пустые листы, перезагрузка не помогла. Run {nonce}."
+        title = f"Монитор в кабинете {300 + i % 600} не включается"
+        text = f"Индикатор мигает, перезагрузка не помогла. Run {nonce}."
         return "POST", path, {"title": title, "description": text, "priority": "high"}
     if scenario.name == "update":
         return "PATCH", path, {"description": f"Обновлено: прогон {nonce}-{i}"}
