@@ -53,17 +53,18 @@ SCENARIOS = [
     ),
     Scenario("search", "GET", f"/api/tickets?search={quote(SEARCH)}"),
     Scenario("retrieve", "GET", "/api/tickets/{id}"),
-    # Created tickets do not match SEARCH: a later run on the same database searches what a
-    # fresh one does, not the previous run's newest tickets.
+    # One created ticket in 13 matches SEARCH, as one seeded ticket in 13 does: a later run on
+    # the same database searches what a fresh one does (1 in 1 made its search short, 0 in 1
+    # long: it read through all of the previous run's tickets).
     Scenario(
         "create",
         "POST",
         "/api/tickets",
         role="requester",
         body=(
-            '\'{"title": "Монитор в кабинете \' .. (300 + i % 600) .. \' не включается", '
-            '"description": "Индикатор мигает, перезагрузка не помогла. Run \' .. nonce '
-            '.. \'.", "priority": "high"}\''
+            "'{\"title\": \"' .. (i % 13 == 0 and 'Принтер' or 'Монитор') .. ' в кабинете '"
+            ' .. (300 + i % 600) .. \' не работает", "description": "Индикатор мигает,'
+            ' перезагрузка не помогла. Run \' .. nonce .. \'.", "priority": "high"}\''
         ),
     ),
     Scenario(

@@ -50,7 +50,7 @@ def main() -> None:
             "requester",
             "post",
             "/api/tickets",
-            {"title": "Монитор в кабинете 305 не включается", "priority": "high"},
+            {"title": "Монитор в кабинете 305 не работает", "priority": "high"},
         ),
         ("update", "agent", "patch", f"/api/tickets/{ticket_id}", {"description": "EXPLAIN"}),
         ("list (requester)", "requester", "get", "/api/tickets", None),

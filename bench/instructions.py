@@ -39,7 +39,8 @@ def request_for(scenario: Any, i: int, ids: list[int], nonce: str) -> tuple[str,
     """(method, path, JSON body or None) of the i-th request, as the load benchmark makes it."""
     path = scenario.path.replace("{id}", str(ids[i % len(ids)]))
     if scenario.name == "create":
-        title = f"Монитор в кабинете {300 + i % 600} не включается"
+        device = "Принтер" if i % 13 == 0 else "Монитор"
+        title = f"{device} в кабинете {300 + i % 600} не работает"
         text = f"Индикатор мигает, перезагрузка не помогла. Run {nonce}."
         return "POST", path, {"title": title, "description": text, "priority": "high"}
     if scenario.name == "update":
