@@ -453,9 +453,11 @@ def environment_lines(url: str) -> Iterator[str]:
     yield f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start"
     with psycopg.connect(url) as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
-        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = conn.execute(
+            "SELECT pg_size_pretty(pg_database_size(current_database()))"
+        ).fetchone()[0]
         autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
-        yield f"PostgreSQL {version}, database {size.fetchone()[0]}, autovacuum {autovacuum}"
+        yield f"PostgreSQL {version}, database {size}, autovacuum {autovacuum}"
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM tickets_ticket),"
             " (SELECT count(*) FROM tickets_ticketchange), (SELECT count(*) FROM tickets_comment)"

@@ -50,6 +50,8 @@ COLUMNS = (
 SHAPES_KEPT = 256
 # Estimates kept per search shape, one per text searched recently.
 TEXTS_KEPT = 64
+# Sent in one message before a query (PostgreSQL), it holds for that query alone.
+NO_SEQSCAN = "SET LOCAL enable_seqscan = off; "
 
 User = get_user_model()
 
@@ -180,8 +182,7 @@ class CompiledList:
         if sort:
             # Where no index narrows the matches much, PostgreSQL would rather read the whole
             # table than many of its rows through one; the list never reads the whole table.
-            # In one message with the query, SET LOCAL holds for it alone.
-            sql = f"SET LOCAL enable_seqscan = off; {self.sorted_sql}"
+            sql = f"{NO_SEQSCAN}{self.sorted_sql}"
             params = (*self.sorted_params, limit, offset)
         else:
             sql = f"{self.rows_sql} LIMIT %s OFFSET %s"
@@ -195,7 +196,7 @@ class CompiledList:
             # The planner expects a scan of the whole table to meet the first `limit` matches
             # early, as if they were spread evenly. When they are not (one account's many
             # recent tickets, say), that scan reads most of the table to count them.
-            sql = f"SET LOCAL enable_seqscan = off; {sql}"
+            sql = f"{NO_SEQSCAN}{sql}"
         return _fetch(self.db, sql, (*self.matches_params, limit + 1))[0][0]
 
     def count(self) -> int:
