@@ -122,6 +122,37 @@ def test_ranked_search_pages_hold_every_match_once(agent_client, settings, monke
     assert body["next"] is None
 
 
+def test_equally_good_matches_come_newest_first(agent_client):
+    tickets = [make_ticket(title=f"Принтер {i}") for i in range(4)]
+
+    response = agent_client.get("/api/tickets", {"search": "принтер"})
+
+    assert [t["id"] for t in response.json()["results"]] == [t.pk for t in reversed(tickets)]
+
+
+def test_a_search_with_few_matches_counts_them_exactly_and_names_its_last_page(agent_client):
+    make_ticket(title="Сканер")
+    for i in range(7):
+        make_ticket(title=f"Принтер {i}")
+
+    first = agent_client.get("/api/tickets", {"search": "принтер", "page_size": 3})
+    last = agent_client.get("/api/tickets", {"search": "принтер", "page_size": 3, "page": 3})
+    past = agent_client.get("/api/tickets", {"search": "принтер", "page_size": 3, "page": 4})
+
+    assert (first.json()["count"], first.json()["count_exact"]) == (7, True)
+    assert len(last.json()["results"]) == 1 and last.json()["next"] is None
+    assert past.status_code == 400
+    assert past.json() == {"page": ["There is no page 4: the last page is 3."]}
+
+
+def test_a_search_without_matches_is_an_empty_first_page(agent_client):
+    make_ticket(title="Сканер")
+
+    body = agent_client.get("/api/tickets", {"search": "принтер"}).json()
+
+    assert (body["count"], body["count_exact"], body["results"]) == (0, True, [])
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="word forms need PostgreSQL")
 @pytest.mark.parametrize(
     ("text", "query"),
