@@ -33,6 +33,7 @@ SERVICE_PORT, RAW_PORT = 8101, 8102
 PASSWORD = "seed-password-2026"  # seed_tickets' default
 AGENT, REQUESTER = "agent001", "user0100"
 SEARCH = "принтер"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", None)  # None: a Unix socket
 
 
 @dataclass
@@ -284,6 +285,39 @@ def private_kib(pid: int) -> int:
     return 0
 
 
+def _stat(pid: str) -> tuple[str, int, int] | None:
+    """(command name, parent pid, CPU clock ticks of the process and its reaped children)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+    return name, int(fields[1]), sum(int(f) for f in fields[11:15])
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time of a process and its children, those that exited included (a parent's reaped
+    children count in its own figures): a gunicorn master and its workers, recycled or not; a
+    postmaster and its backends, disconnected or not."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (found := _stat(entry)) and root in (int(entry), found[1]):
+            ticks += found[2]
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def local_postmaster() -> int | None:
+    """The pid of this machine's PostgreSQL server: the `postgres` process whose parent is not
+    one; None if there is none (the database runs elsewhere) or more than one."""
+    stats = {int(e): found for e in os.listdir("/proc") if e.isdigit() and (found := _stat(e))}
+    roots = [
+        pid
+        for pid, (name, parent, _) in stats.items()
+        if name == "postgres" and stats.get(parent, ("",))[0] != "postgres"
+    ]
+    return roots[0] if len(roots) == 1 else None
+
+
 def worker_memory(pids: list[int]) -> tuple[int, int]:
     """The highest VmHWM and the most private memory among `pids`, in KiB."""
     hwm = max((memory_kib(pid, "VmHWM") for pid in pids), default=0)
@@ -440,6 +474,45 @@ def table(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
     return lines
 
 
+def cpu_seconds(server: Server, postmaster: int | None) -> tuple[float, float | None]:
+    """CPU time spent so far by a server's processes and by PostgreSQL's (None if unknown)."""
+    return (
+        tree_cpu_seconds(server.process.pid),
+        tree_cpu_seconds(postmaster) if postmaster else None,
+    )
+
+
+def per_request(
+    before: tuple[float, float | None], after: tuple[float, float | None], requests: int
+) -> tuple[float, float | None]:
+    """Milliseconds of CPU per request between two `cpu_seconds` readings."""
+    per = 1000 / max(1, requests)
+    database = None if after[1] is None or before[1] is None else (after[1] - before[1]) * per
+    return (after[0] - before[0]) * per, database
+
+
+def cpu_text(ms: float | None) -> str:
+    return "unknown" if ms is None else f"{ms:.2f} ms"
+
+
+def cpu_table(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    """CPU time per request, by where it went: a steadier figure than req/s on a shared machine,
+    and the one that says what the service spends beyond the baseline."""
+    head = (
+        f"{'CPU ms per request':<18} | {'service workers':>15} {'PostgreSQL':>10} |"
+        f" {'raw workers':>11} {'PostgreSQL':>10} | {'workers, service - raw':>22}"
+    )
+    lines = [head, "-" * len(head)]
+    for name, pair in results.items():
+        (s_workers, s_pg), (r_workers, r_pg) = pair["service"]["cpu_ms"], pair["raw"]["cpu_ms"]
+        lines.append(
+            f"{name:<18} | {s_workers:>15.2f} {cpu_text(s_pg).removesuffix(' ms'):>10} |"
+            f" {r_workers:>11.2f} {cpu_text(r_pg).removesuffix(' ms'):>10} |"
+            f" {s_workers - r_workers:>22.2f}"
+        )
+    return lines
+
+
 def environment_lines(url: str) -> Iterator[str]:
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True, text=True
@@ -510,6 +583,7 @@ def main() -> None:
     service = Server("service", "config.wsgi:application", SERVICE_PORT, env, service_log)
     raw = Server("raw", "raw_app:application", RAW_PORT, env, raw_log)
     sampler = RssSampler(service)
+    postmaster = local_postmaster() if urlsplit(url).hostname in LOCAL_HOSTS else None
     try:
         service.wait_ready()
         raw.wait_ready()
@@ -533,16 +607,25 @@ def main() -> None:
             results[scenario.name] = {}
             for target, port in order:
                 run_wrk(port, script, args.warmup, args.connections)
+                server = service if target == "service" else raw
+                before = cpu_seconds(server, postmaster)
                 stats = run_wrk(port, script, args.duration, args.connections)
+                stats["cpu_ms"] = per_request(
+                    before, cpu_seconds(server, postmaster), stats["requests"]
+                )
                 results[scenario.name][target] = stats
                 out(
                     f"  {scenario.name:<18} {target:<8} {stats['rps']:8.0f} req/s"
                     f"  p50 {stats['p50_us'] / 1000:6.1f} ms  p99 {stats['p99_us'] / 1000:6.1f} ms"
-                    f"  errors {stats['errors']}"
+                    f"  errors {stats['errors']}  CPU per request: workers"
+                    f" {stats['cpu_ms'][0]:.2f} ms, PostgreSQL {cpu_text(stats['cpu_ms'][1])}"
                 )
         sampler.stopped.set()
         out()
         for line in table(results):
+            out(line)
+        out()
+        for line in cpu_table(results):
             out(line)
         out()
         hwm, private = worker_memory(service.workers())
