@@ -298,12 +298,22 @@ def _stat(pid: str) -> tuple[str, int, int] | None:
 def tree_cpu_seconds(root: int) -> float:
     """CPU time of a process and its children, those that exited included (a parent's reaped
     children count in its own figures): a gunicorn master and its workers, recycled or not; a
-    postmaster and its backends, disconnected or not."""
-    ticks = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (found := _stat(entry)) and root in (int(entry), found[1]):
-            ticks += found[2]
-    return ticks / os.sysconf("SC_CLK_TCK")
+    postmaster and its backends, disconnected or not.
+
+    The parent is read after its children, and the reading is taken again if a child was
+    reaped in between: its time would then count twice, once as its own and once in its
+    parent's (or, read the other way round, not at all)."""
+    for _ in range(10):
+        children = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and (found := _stat(entry)) and found[1] == root:
+                children[entry] = found[2]
+        parent = _stat(str(root))
+        if parent is None:
+            return sum(children.values()) / os.sysconf("SC_CLK_TCK")
+        if all(Path(f"/proc/{pid}").exists() for pid in children):
+            break
+    return (parent[2] + sum(children.values())) / os.sysconf("SC_CLK_TCK")
 
 
 def local_postmaster() -> int | None:
