@@ -169,8 +169,11 @@ class CompiledList:
     def ranked_rows(self, ids: list[int], offset: int, limit: int) -> list[Any]:
         """Rows of the window `ids`, best match first."""
         values = {_LIMIT_PLACEHOLDER: limit, _OFFSET_PLACEHOLDER: offset}
+        # The array's text, which PostgreSQL reads as the ids' type: the driver would write it
+        # element by element, testing each for characters to quote.
+        array = f"{{{','.join(map(str, ids))}}}"
         params = tuple(
-            ids if p == _IDS_PLACEHOLDER else values.get(p, p) if isinstance(p, int) else p
+            array if p == _IDS_PLACEHOLDER else values.get(p, p) if isinstance(p, int) else p
             for p in self.ranked_params
         )
         rows = _fetch(self.db, self.ranked_sql, params, shown=True, by_id=True)
