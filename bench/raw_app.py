@@ -1,10 +1,12 @@
 """The raw baseline: the ticket API's benchmarked requests with no framework at all.
 
-A plain WSGI callable, psycopg 3 (one connection per worker, autocommit, prepared
-statements planned per call) and orjson. It answers the same requests as the service with the
-same JSON (same fields, page size, count rule, search matching and ranking, history rows
-written), so `service / raw` measures what the framework and the service's own code cost on top
-of the database. bench/run checks that both answer alike before measuring.
+A plain WSGI callable, psycopg 3 (one connection per worker, autocommit) and orjson. As in the
+service, statements that find tickets by id are prepared, so PostgreSQL plans each once per
+connection, and list and search statements are planned for their values on every call. It
+answers the same requests as the service with the same JSON (same fields, page size, count
+rule, search matching and ranking, history rows written), so `service / raw` measures what the
+framework and the service's own code cost on top of the database. bench/run checks that both
+answer alike before measuring.
 
 Covered: token authentication (cached per worker), `GET /api/tickets` with `status`,
 `priority`, `search`, `ordering`, `page`, `page_size`; `GET /api/tickets/{id}`;
@@ -13,6 +15,7 @@ Covered: token authentication (cached per worker), `GET /api/tickets` with `stat
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -23,6 +26,7 @@ import psycopg
 DATABASE_URL = os.environ["DATABASE_URL"]
 PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
 EXACT_COUNT_LIMIT, RANK_WINDOW = 1000, 100
+ESTIMATE_TTL = 30  # seconds, as the service's ESTIMATE_TTL_SECONDS
 STATUSES = ["new", "in_progress", "on_hold", "resolved", "closed"]
 PRIORITIES = ["low", "medium", "high", "critical"]
 MAX_ID = 2**63 - 1
@@ -87,10 +91,6 @@ class Database:
         if self.connection is None or self.connection.closed:
             self.connection = psycopg.connect(DATABASE_URL, autocommit=True)
             self.connection.execute("SET TIME ZONE 'UTC'")
-            # Statements are prepared (parsed once), but planned for their actual values like
-            # the service's client-side bound ones: a generic plan for a search or a filter
-            # can be far worse than the custom one.
-            self.connection.execute("SET plan_cache_mode = force_custom_plan")
         return self.connection
 
     def user(self, authorization: str) -> tuple[int, bool]:
@@ -106,6 +106,7 @@ class Database:
                     "SELECT u.id, u.is_staff OR u.is_superuser FROM authtoken_token k"
                     " JOIN auth_user u ON u.id = k.user_id WHERE k.key = %s AND u.is_active",
                     [key],
+                    prepare=True,
                 )
                 .fetchone()
             )
@@ -186,6 +187,7 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
                 f"SELECT t.id FROM tickets_ticket t WHERE {condition}"
                 f" ORDER BY t.created_at DESC, t.id DESC LIMIT {RANK_WINDOW}",
                 args,
+                prepare=False,
             )
         ]
         window_size = len(window)
@@ -206,7 +208,9 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
             rows = conn.execute(
                 f"SELECT {COLUMNS} FROM ({page_sql}) t {JOINS}"
                 " ORDER BY t.search_rank DESC, t.created_at DESC, t.id DESC",
-                [*rank_args, window, limit, offset],
+                # The array as text, as the service sends it.
+                [*rank_args, f"{{{','.join(map(str, window))}}}", limit, offset],
+                prepare=True,
             ).fetchall()
         start, end = max(offset, RANK_WINDOW), offset + limit
         if len(window) == RANK_WINDOW and end > start:
@@ -214,12 +218,14 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
                 f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE {condition}"
                 f" ORDER BY t.created_at DESC, t.id DESC LIMIT %s OFFSET %s",
                 [*args, end - start, start],
+                prepare=False,
             ).fetchall()
     else:
         rows = conn.execute(
             f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE {condition}"
             f" ORDER BY {ordering} LIMIT %s OFFSET %s",
             [*args, limit, offset],
+            prepare=False,
         ).fetchall()
 
     has_next = len(rows) > size
@@ -245,6 +251,9 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
     return "200 OK", [], orjson.dumps(body, option=JSON_OPTIONS)
 
 
+estimates: dict[tuple[str, tuple[Any, ...]], tuple[float, int]] = {}
+
+
 def total(
     conn: psycopg.Connection,
     condition: str,
@@ -254,17 +263,27 @@ def total(
     searching: bool,
 ) -> tuple[int, bool]:
     """The service's rule: the planner's estimate when far above the bound or searching, else
-    an exact count up to EXACT_COUNT_LIMIT, else the estimate again (flagged as such)."""
-    plan = conn.execute(
-        f"EXPLAIN (FORMAT JSON) SELECT t.id FROM tickets_ticket t WHERE {condition}", args
-    ).fetchone()[0]
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    an exact count up to EXACT_COUNT_LIMIT, else the estimate again (flagged as such). As the
+    service does, a worker asks the planner for a query's estimate once per ESTIMATE_TTL."""
+    key = (condition, tuple(args))
+    now = time.monotonic()
+    if key not in estimates or now - estimates[key][0] >= ESTIMATE_TTL:
+        if len(estimates) >= 512:
+            estimates.clear()
+        plan = conn.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT t.id FROM tickets_ticket t WHERE {condition}",
+            args,
+            prepare=False,
+        ).fetchone()[0]
+        estimates[key] = (now, int(plan[0]["Plan"]["Plan Rows"]))
+    estimate = estimates[key][1]
     if estimate > 10 * EXACT_COUNT_LIMIT or searching:
         return max(estimate, known_more_than + 1), False
     counted = conn.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM tickets_ticket t WHERE {condition}"
         f" LIMIT {EXACT_COUNT_LIMIT + 1}) s",
         args,
+        prepare=False,
     ).fetchone()[0]
     if counted <= EXACT_COUNT_LIMIT:
         return counted, True
@@ -288,6 +307,7 @@ def retrieve(ticket_id: int, user: tuple[int, bool]) -> Response:
             f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS}"
             f" WHERE t.id = %s AND {' AND '.join(where)}",
             [ticket_id, *args],
+            prepare=True,
         )
         .fetchone()
     )
@@ -334,6 +354,7 @@ def create(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
         )
         SELECT {COLUMNS} FROM t {JOINS}""",
             [data["title"].strip(), data.get("description", ""), priority, user[0]],
+            prepare=True,
         )
         .fetchone()
     )
@@ -374,6 +395,7 @@ def update(environ: dict[str, Any], ticket_id: int, user: tuple[int, bool]) -> R
         )
         SELECT {COLUMNS} FROM u t {JOINS}""",
             [ticket_id, *args, *values, *values, user[0]],
+            prepare=True,
         )
         .fetchone()
     )
