@@ -22,6 +22,7 @@ from django.db.models import BooleanField, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from psycopg.adapt import Loader
+from psycopg.pq import ExecStatus
 from psycopg.types.datetime import TimestamptzLoader
 
 from .models import Ticket, TicketChange, display_name_of
@@ -599,11 +600,16 @@ def _fetch(
     `by_id` says that `sql` finds its rows by id, so its plan may be kept (`planned_once`)."""
     connection = connections[db]
     with planned_once(db) if by_id else connection.cursor() as cursor:
-        if shown and connection.vendor == "postgresql":
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        if shown:
             cursor.cursor.adapters.register_loader("timestamptz", IsoTimestampLoader)
         cursor.execute(sql, params)
-        while cursor.description is None and cursor.nextset():
-            pass  # past the results of statements that come before the query
+        # Past the results of statements that come before the query (`SET LOCAL`), told by
+        # their status: `description` would describe every column again on each call.
+        while cursor.cursor.pgresult.status != ExecStatus.TUPLES_OK and cursor.nextset():
+            pass
         return cursor.fetchall()
 
 
