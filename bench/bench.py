@@ -501,8 +501,8 @@ def per_request(
     return (after[0] - before[0]) * per, database
 
 
-def cpu_text(ms: float | None) -> str:
-    return "unknown" if ms is None else f"{ms:.2f} ms"
+def cpu_text(ms: float | None, unit: str = "") -> str:
+    return "unknown" if ms is None else f"{ms:.2f}{unit}"
 
 
 def cpu_table(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
@@ -516,8 +516,8 @@ def cpu_table(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
     for name, pair in results.items():
         (s_workers, s_pg), (r_workers, r_pg) = pair["service"]["cpu_ms"], pair["raw"]["cpu_ms"]
         lines.append(
-            f"{name:<18} | {s_workers:>15.2f} {cpu_text(s_pg).removesuffix(' ms'):>10} |"
-            f" {r_workers:>11.2f} {cpu_text(r_pg).removesuffix(' ms'):>10} |"
+            f"{name:<18} | {s_workers:>15.2f} {cpu_text(s_pg):>10} |"
+            f" {r_workers:>11.2f} {cpu_text(r_pg):>10} |"
             f" {s_workers - r_workers:>22.2f}"
         )
     return lines
@@ -620,7 +620,7 @@ def main() -> None:
                 server = service if target == "service" else raw
                 before = cpu_seconds(server, postmaster)
                 stats = run_wrk(port, script, args.duration, args.connections)
-                stats["cpu_ms"] = per_request(
+                stats["cpu_ms"] = workers, database = per_request(
                     before, cpu_seconds(server, postmaster), stats["requests"]
                 )
                 results[scenario.name][target] = stats
@@ -628,7 +628,7 @@ def main() -> None:
                     f"  {scenario.name:<18} {target:<8} {stats['rps']:8.0f} req/s"
                     f"  p50 {stats['p50_us'] / 1000:6.1f} ms  p99 {stats['p99_us'] / 1000:6.1f} ms"
                     f"  errors {stats['errors']}  CPU per request: workers"
-                    f" {stats['cpu_ms'][0]:.2f} ms, PostgreSQL {cpu_text(stats['cpu_ms'][1])}"
+                    f" {cpu_text(workers, ' ms')}, PostgreSQL {cpu_text(database, ' ms')}"
                 )
         sampler.stopped.set()
         out()

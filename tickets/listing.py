@@ -600,15 +600,17 @@ def _fetch(
     `by_id` says that `sql` finds its rows by id, so its plan may be kept (`planned_once`)."""
     connection = connections[db]
     with planned_once(db) if by_id else connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-        if shown:
+        postgresql = connection.vendor == "postgresql"
+        if shown and postgresql:
             cursor.cursor.adapters.register_loader("timestamptz", IsoTimestampLoader)
         cursor.execute(sql, params)
         # Past the results of statements that come before the query (`SET LOCAL`), told by
         # their status: `description` would describe every column again on each call.
-        while cursor.cursor.pgresult.status != ExecStatus.TUPLES_OK and cursor.nextset():
+        while (
+            postgresql
+            and cursor.cursor.pgresult.status != ExecStatus.TUPLES_OK
+            and cursor.nextset()
+        ):
             pass
         return cursor.fetchall()
 
