@@ -8,16 +8,22 @@ slowest shapes, with the plan of the slowest statement of each.
 
 Usage, against the database bench/run seeds (BENCH_DATABASE_URL and the size name it, as
 for bench/run), or another one named by DATABASE_URL:
-    .venv/bin/python bench/shapes.py [--shapes 300] [--seed 7]
+    .venv/bin/python bench/shapes.py [--shapes 300] [--seed 7] [--answers FILE]
+
+With --answers, each request's time and answer (status, count and ids) are written to FILE, one
+JSON line per request, so that two runs of the same sample can be compared: a change in how a
+page is read must not change what it shows. bench/compare_shapes.py compares two such files.
 """
 
 import argparse
 import datetime
+import json
 import os
 import sys
 import time
 from pathlib import Path
 from random import Random
+from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -73,10 +79,24 @@ def shape(rng: Random, agent_id: int) -> list[tuple[str, str]]:
     return params
 
 
+def answer(response: Any) -> dict[str, Any]:
+    """What a list response shows: its status, and its count and ticket ids or its errors."""
+    body = response.json()
+    if response.status_code != 200:
+        return {"status": response.status_code, "body": body}
+    return {
+        "status": 200,
+        "count": body["count"],
+        "count_exact": body["count_exact"],
+        "ids": [ticket["id"] for ticket in body["results"]],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shapes", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--answers", type=Path, help="write each request's answer here")
     args = parser.parse_args()
 
     users = get_user_model().objects
@@ -87,6 +107,7 @@ def main() -> None:
         clients[role] = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
     rng = Random(args.seed)
     timings: list[tuple[float, str, str, int, str]] = []
+    answers = []
     for _ in range(args.shapes):
         role = rng.choice(["agent", "requester"])
         url = f"/api/tickets?{urlencode(shape(rng, agent.pk))}"
@@ -100,6 +121,9 @@ def main() -> None:
                 best = elapsed
                 slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
         timings.append((best * 1000, role, url, response.status_code, slowest["sql"]))
+        answers.append({"role": role, "url": url, "ms": round(best * 1000, 1), **answer(response)})
+    if args.answers:
+        args.answers.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in answers))
 
     timings.sort()
     ms = [t[0] for t in timings]
