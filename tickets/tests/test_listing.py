@@ -295,7 +295,7 @@ def test_a_plan_walks_the_table_when_it_tests_every_row_of_a_list_order_index():
     }
 
     def walk(plan):
-        found = listing._walk_of(plan, indexes)
+        found = listing._walk_of(plan, indexes, "title")
         return found and found.kind
 
     assert walk(limit(scan(Filter="(status_rank = 3)"))) == listing.SCATTERED
@@ -308,9 +308,67 @@ def test_a_plan_walks_the_table_when_it_tests_every_row_of_a_list_order_index():
     assert walk(limit({"Node Type": "Sort", "Plans": [scan(Filter="(status_rank = 3)")]})) is None
     # The rows the walk reads, in its order and direction, from the index's own rows.
     backward = listing._walk_of(
-        limit(scan(Filter="(status_rank = 3)", **{"Scan Direction": "Backward"})), indexes
+        limit(scan(Filter="(status_rank = 3)", **{"Scan Direction": "Backward"})), indexes, "title"
     )
     assert backward.first == (
         'SELECT * FROM "tickets_ticket" WHERE (deleted_at IS NULL)'
         ' ORDER BY "title" DESC, "id" DESC LIMIT (SELECT %s)'
     )
+
+
+def test_a_plan_that_sorts_all_matches_by_the_list_order_is_told_apart():
+    def sort(key, *plans):
+        return {"Node Type": "Sort", "Sort Key": [key, "tickets_ticket.id DESC"], "Plans": plans}
+
+    heap = {"Node Type": "Bitmap Heap Scan", "Relation Name": "tickets_ticket"}
+    people = {"Node Type": "Index Scan", "Relation Name": "auth_user"}
+    by_assignee = sort("tickets_ticket.assignee_id", heap)
+    joined = {"Node Type": "Merge Join", "Plans": [by_assignee, people]}
+
+    def read(plan, ordered_by="priority_rank"):
+        found = listing._walk_of({"Node Type": "Limit", "Plans": [plan]}, {}, ordered_by)
+        return found and found.kind
+
+    assert read(sort("tickets_ticket.priority_rank DESC", heap)) == listing.SORTS
+    assert read(sort("priority_rank", joined)) == listing.SORTS
+    # A sort for a join, not for the list: the order comes from elsewhere.
+    assert read(joined) is None
+    assert read(sort("tickets_ticket.priority_rank DESC", heap), ordered_by="id") is None
+    assert read({"Node Type": "Incremental Sort", "Plans": [heap]}) is None
+
+
+def test_a_walk_to_a_date_range_is_a_walk_unless_its_index_bounds_the_range():
+    """A date range's matches lie together: a walk in another order crosses most of the table
+    to reach them, whatever else its index condition skips."""
+    indexes = {
+        "ticket_priority_rank_idx": listing.Index(
+            '"priority_rank" ASC, "id" ASC',
+            '"priority_rank" DESC, "id" DESC',
+            "(deleted_at IS NULL)",
+            False,
+        ),
+    }
+
+    def read(condition, ranged="created_at"):
+        scan = {
+            "Node Type": "Index Scan",
+            "Relation Name": "tickets_ticket",
+            "Index Name": "ticket_priority_rank_idx",
+            "Index Cond": condition,
+            "Filter": "((created_at >= '2026-10-29 00:00:00+00'::timestamp with time zone))",
+        }
+        plan = {"Node Type": "Limit", "Plans": [scan]}
+        return listing._walk_of(plan, indexes, "priority_rank", ranged)
+
+    priorities = "(priority_rank = ANY ('{0,2}'::integer[]))"
+    # Its rows are not the index's first ones, so no budgeted walk can stand in for it.
+    assert read(priorities) == listing.Walk(listing.SCATTERED, "")
+    assert read("(updated_at >= '2026-10-29 00:00:00+00'::timestamp with time zone)") == (
+        listing.Walk(listing.SCATTERED, "")
+    )
+    # Without a range, the condition bounds the walk as far as anything tells.
+    assert read(priorities, ranged=None) is None
+    # An index that bounds the range reads no more than it.
+    bounded = "((priority_rank = 2) AND (created_at >= '2026-10-29 00:00:00+00'::timestamptz))"
+    assert read(bounded) is None
+    assert read("(tickets_ticket.created_at >= '2026-10-29'::timestamptz)") is None

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tickets.listing import IN_TABLE_ORDER, SCATTERED, Walk
+from tickets.listing import IN_TABLE_ORDER, SCATTERED, SORTS, Walk
 from tickets.models import Ticket
 from tickets.pagination import EXACT_COUNT_LIMIT, _page
 
@@ -169,8 +169,9 @@ class _List:
 
     vendor, db = "postgresql", "default"
 
-    def __init__(self, matches, walk, clustered=False, reach=None):
+    def __init__(self, matches, walk, clustered=False, reach=None, text=None):
         self.matches, self.walk_kind, self.clustered, self.reach = matches, walk, clustered, reach
+        self.text = text
 
     def estimate(self, ttl):
         return self.matches
@@ -193,7 +194,11 @@ class _List:
         (_List(300_000, SCATTERED), 0, "walked"),
         # Page 200 among 20,000 matches: a walk through a quarter of the table.
         (_List(20_000, SCATTERED), 4975, "sorted"),
-        (_List(20_000, None), 4975, "walked"),  # the planner sorts already
+        (_List(20_000, None), 4975, "walked"),  # the planner reads it another way
+        # The planner sorts all matches: their ids are sorted instead of whole rows...
+        (_List(20_000, SORTS), 4975, "sorted"),
+        # ...but for a search's, which it may then find another way.
+        (_List(20_000, SORTS, text="принтер"), 4975, "walked"),
         # An index in the table's order reads quickly enough...
         (_List(50_000, IN_TABLE_ORDER), 4975, "walked"),
         # ...unless it has to cross the table to find a handful.
