@@ -119,8 +119,8 @@ def _page(source: CompiledList, offset: int, limit: int) -> list[Any]:
     them, or find them at once. They are sorted whenever the plan walks and sorting them is
     cheap anyway (at most CHEAP_SORT of them).
 
-    When the plan sorts all matches itself (but for a search), only their ids are sorted, and
-    the page's rows read by id after (CompiledList.rows).
+    When the plan sorts all matches itself, only their ids are sorted, and the page's rows read
+    by id after (CompiledList.rows).
     """
     table = table_estimate(source.db) if source.vendor == "postgresql" else 0
     if table <= SHORT_WALK:
@@ -135,10 +135,9 @@ def _page(source: CompiledList, offset: int, limit: int) -> list[Any]:
     if walk is None:
         return source.rows(offset, limit)
     if walk.kind == listing.SORTS:
-        # Its sort of whole rows, people joined, would spill to disk from a few thousand on. A
-        # search's matches are found through its text indexes, which the planner costs loosely:
-        # a sort of their ids alone may be planned another way, and was slower as often as not.
-        return source.rows(offset, limit, sort=source.text is None)
+        # Its sort of whole rows, people joined, would spill to disk from a few thousand on;
+        # for a search with filters it may even find the matches by reading the whole table.
+        return source.rows(offset, limit, sort=True)
     affordable = matches * (TABLE_ORDER_SPEEDUP if walk.kind == listing.IN_TABLE_ORDER else 1)
     if walked > affordable:
         return source.rows(offset, limit, sort=True)

@@ -195,10 +195,9 @@ class _List:
         # Page 200 among 20,000 matches: a walk through a quarter of the table.
         (_List(20_000, SCATTERED), 4975, "sorted"),
         (_List(20_000, None), 4975, "walked"),  # the planner reads it another way
-        # The planner sorts all matches: their ids are sorted instead of whole rows...
+        # The planner sorts all matches: their ids are sorted instead of whole rows.
         (_List(20_000, SORTS), 4975, "sorted"),
-        # ...but for a search's, which it may then find another way.
-        (_List(20_000, SORTS, text="принтер"), 4975, "walked"),
+        (_List(20_000, SORTS, text="принтер"), 4975, "sorted"),
         # An index in the table's order reads quickly enough...
         (_List(50_000, IN_TABLE_ORDER), 4975, "walked"),
         # ...unless it has to cross the table to find a handful.
