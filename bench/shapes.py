@@ -3,7 +3,8 @@
 The load benchmark drives a handful of scenarios hard; this drives many request shapes once:
 random combinations of status and priority filters, assignee, date range, ordering, search
 text and page (1 or 200), as an agent and as a requester. Each request runs three times and
-the fastest counts (the others warm caches and absorb noise). Prints the spread and the
+the fastest counts (the others warm caches and absorb noise). Prints the spread, every statement
+sent whose plan reads the whole tickets table (a `Seq Scan`; there should be none), and the
 slowest shapes, with the plan of the slowest statement of each.
 
 Usage, against the database bench/run seeds (BENCH_DATABASE_URL and the size name it, as
@@ -108,6 +109,7 @@ def main() -> None:
     rng = Random(args.seed)
     timings: list[tuple[float, str, str, int, str]] = []
     answers = []
+    statements: dict[str, str] = {}  # each statement sent, and the first request that sent it
     for _ in range(args.shapes):
         role = rng.choice(["agent", "requester"])
         url = f"/api/tickets?{urlencode(shape(rng, agent.pk))}"
@@ -120,6 +122,8 @@ def main() -> None:
             if elapsed < best:
                 best = elapsed
                 slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
+            for query in captured.captured_queries:
+                statements.setdefault(query["sql"], f"{role} {url}")
         timings.append((best * 1000, role, url, response.status_code, slowest["sql"]))
         answers.append({"role": role, "url": url, "ms": round(best * 1000, 1), **answer(response)})
     if args.answers:
@@ -135,18 +139,44 @@ def main() -> None:
     for label, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99)):
         print(f"{label} {ms[min(len(ms) - 1, int(q * len(ms)))]:.1f} ms")
     print(f"max {ms[-1]:.1f} ms")
+    scans = [
+        (sql, sent_by)
+        for sql, sent_by in statements.items()
+        if not sql.startswith("EXPLAIN ")
+        and any(
+            node["Node Type"] == "Seq Scan" and node.get("Relation Name") == Ticket._meta.db_table
+            for node in plan_nodes(explained(sql, "FORMAT JSON")[0][0][0]["Plan"])
+        )
+    ]
+    print(f"statements that read the whole tickets table: {len(scans)} of {len(statements)}")
+    for sql, sent_by in scans:
+        print(f"  {sent_by}\n    {sql[:300]}")
     print("\nslowest:")
     for elapsed, role, url, code, sql in timings[-10:][::-1]:
         print(f"\n{elapsed:7.1f} ms  {code}  {role:9}  {url}")
-        # A statement may come after settings for it alone, in the same message.
-        settings, query = sql.split("; ", 1) if sql.startswith("SET LOCAL ") else ("", sql)
-        explain = f"EXPLAIN (ANALYZE, COSTS OFF) {query}"
-        with connection.cursor() as cursor:
-            cursor.execute(f"{settings}; {explain}" if settings else explain)
-            while cursor.description is None and cursor.nextset():
-                pass
-            for (line,) in cursor.fetchall():
-                print(f"          {line}")
+        for (line,) in explained(sql, "ANALYZE, COSTS OFF"):
+            print(f"          {line}")
+
+
+def explained(sql: str, options: str) -> list[tuple[Any, ...]]:
+    """The rows of EXPLAIN (`options`) of a statement the app sent, with the settings sent
+    before it for it alone (`SET LOCAL ...; ` in the same message)."""
+    settings, query = sql.split("; ", 1) if sql.startswith("SET LOCAL ") else ("", sql)
+    explain = f"EXPLAIN ({options}) {query}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{settings}; {explain}" if settings else explain)
+        while cursor.description is None and cursor.nextset():
+            pass
+        return cursor.fetchall()
+
+
+def plan_nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    nodes, pending = [], [plan]
+    while pending:
+        node = pending.pop()
+        nodes.append(node)
+        pending += node.get("Plans", [])
+    return nodes
 
 
 if __name__ == "__main__":
