@@ -53,6 +53,50 @@ def test_browsable_api_renders_html_for_a_logged_in_user(agent):
     assert b"Ticket" in response.content
 
 
+def test_each_view_answers_a_common_accept_header_with_its_own_renderer(agent):
+    client = Client()
+    client.force_login(agent)
+
+    # Twice each, in turns: the second answer comes from the kept negotiation.
+    types = [
+        client.get(path, HTTP_ACCEPT=accept)["Content-Type"]
+        for _ in range(2)
+        for path, accept in [
+            ("/api/tickets", "*/*"),
+            ("/api/schema", "*/*"),
+            ("/api/tickets", "application/json"),
+            ("/api/schema", "application/json"),
+        ]
+    ]
+
+    assert [kind.split(";")[0] for kind in types] == 2 * [
+        "application/json",
+        "application/vnd.oai.openapi",
+        "application/json",
+        "application/json",
+    ]
+
+
+def test_the_format_parameter_overrides_a_common_accept_header(agent):
+    client = Client()
+    client.force_login(agent)
+
+    client.get("/api/tickets", HTTP_ACCEPT="*/*")
+    response = client.get("/api/tickets?format=api", HTTP_ACCEPT="*/*")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_an_accept_header_nothing_can_answer_is_refused(agent):
+    client = Client()
+    client.force_login(agent)
+
+    response = client.get("/api/tickets", HTTP_ACCEPT="application/xml")
+
+    assert response.status_code == 406
+
+
 def test_spa_routes_fall_back_to_the_app_shell(db, settings, tmp_path):
     (tmp_path / "index.html").write_text("<div id=app></div>", encoding="utf-8")
     settings.FRONTEND_DIST = tmp_path
