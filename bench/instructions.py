@@ -79,6 +79,7 @@ def caller(name: str, application: Any) -> Callable[[int], None]:
             "HTTP_HOST": "127.0.0.1",
             "REMOTE_ADDR": "127.0.0.1",
             "HTTP_AUTHORIZATION": f"Token {token}",
+            "HTTP_ACCEPT": "application/json",
             "CONTENT_TYPE": "application/json",
             "CONTENT_LENGTH": str(len(data)),
             "wsgi.input": io.BytesIO(data),
