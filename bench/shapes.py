@@ -142,7 +142,7 @@ def main() -> None:
     scans = [
         (sql, sent_by)
         for sql, sent_by in statements.items()
-        if not sql.startswith("EXPLAIN ")
+        if reads(sql)
         and any(
             node["Node Type"] == "Seq Scan" and node.get("Relation Name") == Ticket._meta.db_table
             for node in plan_nodes(explained(sql, "FORMAT JSON")[0][0][0]["Plan"])
@@ -156,6 +156,13 @@ def main() -> None:
         print(f"\n{elapsed:7.1f} ms  {code}  {role:9}  {url}")
         for (line,) in explained(sql, "ANALYZE, COSTS OFF"):
             print(f"          {line}")
+
+
+def reads(sql: str) -> bool:
+    """Whether a statement the app sent is a query to plan: not a transaction's BEGIN or COMMIT
+    (a cache write sends them), nor an EXPLAIN of the app's own."""
+    query = sql.split("; ", 1)[1] if sql.startswith("SET LOCAL ") else sql
+    return query.lstrip().upper().startswith(("SELECT", "WITH"))
 
 
 def explained(sql: str, options: str) -> list[tuple[Any, ...]]:
