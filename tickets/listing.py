@@ -295,25 +295,30 @@ def _read_in_place_of_table(query: QuerySet) -> tuple[str, str]:
 
 class Index(NamedTuple):
     """What a walk of one of the tickets' indexes reads, as SQL: its ORDER BY forward and
-    backward and its partial index predicate; and whether it is in about the order of the rows
-    in the table (by the statistics of its first column)."""
+    backward and its partial index predicate; whether it is in about the order of the rows in
+    the table, and whether its first column holds only a few values, GROUPED_VALUES at most
+    (both by the statistics of its first column)."""
 
     forward: str
     backward: str
     predicate: str
     in_table_order: bool
+    grouped: bool = False
 
 
 class Walk(NamedTuple):
-    """How a plan reads a page (`_walk_of`): a walk of an index, SCATTERED or IN_TABLE_ORDER,
-    with a subquery of the rows it reads, in its order, as many as its parameter says (empty if
-    unknown); or SORTS, a sort of all matches (no subquery)."""
+    """How a plan reads a page (`_walk_of`): a walk of an index, SCATTERED, GROUPED or
+    IN_TABLE_ORDER, with a subquery of the rows it reads, in its order, as many as its
+    parameter says (empty if unknown); or SORTS, a sort of all matches (no subquery)."""
 
     kind: str
     first: str
 
 
-SCATTERED, IN_TABLE_ORDER, SORTS = "scattered", "in table order", "sorts"
+SCATTERED, GROUPED, IN_TABLE_ORDER, SORTS = "scattered", "grouped", "in table order", "sorts"
+# An index whose first column holds no more values than this (status, priority) keeps each
+# value's tickets in id order: a walk of it reads the table page after page within each value.
+GROUPED_VALUES = 10
 _indexes_read: OrderedDict[str, tuple[float, dict[str, Index]]] = OrderedDict()
 
 
@@ -329,7 +334,8 @@ def _read_indexes(db: str) -> dict[str, Index]:
         SELECT i.relname, x.indnatts, array_agg(a.attname ORDER BY k.n),
             array_agg((x.indoption[k.n - 1] & 1) = 1 ORDER BY k.n),
             pg_get_expr(x.indpred, x.indrelid),
-            coalesce(abs(max(s.correlation) FILTER (WHERE k.n = 1)), 0) >= 0.5
+            coalesce(abs(max(s.correlation) FILTER (WHERE k.n = 1)), 0) >= 0.5,
+            coalesce(max(s.n_distinct) FILTER (WHERE k.n = 1), 0) BETWEEN 1 AND %s
         FROM pg_index x
         JOIN pg_class i ON i.oid = x.indexrelid
         CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
@@ -339,10 +345,10 @@ def _read_indexes(db: str) -> dict[str, Index]:
         WHERE x.indrelid = %s::regclass
         GROUP BY i.relname, x.indnatts, x.indpred, x.indrelid
         """,
-        (Ticket._meta.db_table, Ticket._meta.db_table),
+        (GROUPED_VALUES, Ticket._meta.db_table, Ticket._meta.db_table),
     )
     indexes = {}
-    for name, columns, names, descending, predicate, in_table_order in rows:
+    for name, columns, names, descending, predicate, in_table_order, grouped in rows:
         if len(names) != columns:
             continue  # an expression index
         ways = [("DESC", "ASC") if desc else ("ASC", "DESC") for desc in descending]
@@ -351,6 +357,7 @@ def _read_indexes(db: str) -> dict[str, Index]:
             ", ".join(f'"{n}" {way[1]}' for n, way in zip(names, ways, strict=True)),
             predicate or "true",
             in_table_order,
+            grouped,
         )
     return indexes
 
@@ -388,8 +395,9 @@ def _walk_of(
 ) -> Walk | None:
     """Whether a plan reads the tickets in list order from an index (no sort) and filters them
     row by row, with no index condition to skip non-matches: IN_TABLE_ORDER if the index is
-    in about the order of the rows in the table, which it then reads page after page,
-    SCATTERED if the walk jumps about the table; SORTS if it sorts the matches by the list's
+    in about the order of the rows in the table, which it then reads page after page, GROUPED
+    if it reads it page after page within each of a few values of its first column, SCATTERED
+    if the walk jumps about the table; SORTS if it sorts the matches by the list's
     first ordering column `ordered_by`; None for any other plan.
 
     When the filters keep a range of column `ranged` (a date range: its matches lie together),
@@ -423,7 +431,9 @@ def _walk_of(
                 f'SELECT * FROM "tickets_ticket" WHERE {index.predicate}'
                 f" ORDER BY {order} LIMIT (SELECT %s)"
             )
-            kind = IN_TABLE_ORDER if index.in_table_order else SCATTERED
+            kind = (
+                IN_TABLE_ORDER if index.in_table_order else GROUPED if index.grouped else SCATTERED
+            )
             return Walk(kind, "" if condition is not None else first)
     return None
 

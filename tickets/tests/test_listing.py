@@ -292,6 +292,13 @@ def test_a_plan_walks_the_table_when_it_tests_every_row_of_a_list_order_index():
             '"title" ASC, "id" ASC', '"title" DESC, "id" DESC', "(deleted_at IS NULL)", False
         ),
         "tickets_ticket_pkey": listing.Index('"id" ASC', '"id" DESC', "true", True),
+        "ticket_status_rank_idx": listing.Index(
+            '"status_rank" ASC, "id" ASC',
+            '"status_rank" DESC, "id" DESC',
+            "(deleted_at IS NULL)",
+            False,
+            grouped=True,
+        ),
     }
 
     def walk(plan):
@@ -301,6 +308,9 @@ def test_a_plan_walks_the_table_when_it_tests_every_row_of_a_list_order_index():
     assert walk(limit(scan(Filter="(status_rank = 3)"))) == listing.SCATTERED
     assert walk(limit(scan("tickets_ticket_pkey", Filter="(status_rank = 3)"))) == (
         listing.IN_TABLE_ORDER
+    )
+    assert walk(limit(scan("ticket_status_rank_idx", Filter="(priority_rank = 3)"))) == (
+        listing.GROUPED
     )
     assert walk(limit(scan())) is None
     bounded = scan(**{"Filter": "(status_rank = 3)", "Index Cond": "(assignee_id = 7)"})
