@@ -147,13 +147,13 @@ def _page(source: CompiledList, offset: int, limit: int) -> list[Any]:
         # Its sort of whole rows, people joined, would spill to disk from a few thousand on;
         # for a search with filters it may even find the matches by reading the whole table.
         return source.rows(offset, limit, sort=True)
-    affordable = matches * (TABLE_ORDER_SPEEDUP if walk.kind == listing.IN_TABLE_ORDER else 1)
+    in_order = walk.kind == listing.IN_TABLE_ORDER
+    affordable = matches * (TABLE_ORDER_SPEEDUP if in_order else 1)
     doubt = SEARCH_DOUBT if source.text is not None and walk.kind == listing.SCATTERED else 1
     if walked * doubt > affordable:
         return source.rows(offset, limit, sort=True)
     budget = max(affordable, offset + limit)
-    scattered = walk.kind in (listing.SCATTERED, listing.GROUPED)
-    budgeted = walked > SHORT_WALK if scattered else budget <= SHORT_BUDGET
+    budgeted = budget <= SHORT_BUDGET if in_order else walked > SHORT_WALK
     if not budgeted or budget >= table or not walk.first:
         return source.rows(offset, limit)
     rows = source.walked_rows(walk, offset, limit, budget=budget)
