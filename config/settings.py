@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -131,12 +132,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options.setdefault("keepalives_idle", env_int("DB_KEEPALIVES_IDLE", 10))
     _options.setdefault("keepalives_interval", 3)
     _options.setdefault("keepalives_count", 3)
-    # Statements that find tickets by id are prepared, so PostgreSQL plans each once per
-    # connection (plan_keeping_cursor in config/postgresql/base.py). Turn this off behind a
-    # pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21);
-    # without persistent connections it would only add a round trip, so it is off then.
-    if env_bool("DB_PREPARED_STATEMENTS", DATABASES["default"]["CONN_MAX_AGE"] != 0):
-        _options.setdefault("prepare_threshold", 0)
 # A pooled connection idle for longer than this (ms) is checked with `SELECT 1` before a request
 # uses it; one that served a request more recently is trusted (see config/postgresql/base.py).
 DB_HEALTH_CHECK_IDLE_MS = env_int("DB_HEALTH_CHECK_IDLE_MS", 1000)
@@ -216,7 +211,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "tickets.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "tickets.pagination.KeysetPagination",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tickets.negotiation.ContentNegotiation",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Comment, Ticket, TicketChange
-from .search import MAX_ID
+from .search import search_condition
 from .services import (
     VersionConflict,
     ticket_bulk_update,
@@ -173,13 +173,16 @@ class TicketAdmin(admin.ModelAdmin):
         "restore_tickets",
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The same scope as the API's, deleted tickets included (the "deleted" filter).
+        return super().get_queryset(request).visible_to(request.user, deleted=None)
+
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> Any:
-        """Text search in title and description; a number also finds the ticket with that id."""
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        number = search_term.strip().lstrip("#")
-        if number.isdigit() and int(number) <= MAX_ID:
-            found = found | queryset.filter(pk=int(number))
-        return found, may_have_duplicates
+        """The API's search: substrings, word forms, and a number finds the ticket with that id."""
+        text = search_term.strip()
+        if not text:
+            return queryset, False
+        return queryset.filter(search_condition(text)), False
 
     @admin.action(description=_("Assign to me"))
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -1,13 +1,12 @@
 """Query-string filters for the ticket list: status, priority, people, dates, search, ordering."""
 
 import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from .models import RankedChoices, Ticket
-from .search import MAX_ID, search_condition
+from .search import ascii_number, search_condition
 
 SEARCH_MAX_LENGTH = 200
 
@@ -34,8 +33,9 @@ class UserRefField(forms.CharField):
         words = ("me", "none") if self.allow_none else ("me",)
         if value in words:
             return value
-        if value.isdigit() and int(value) <= MAX_ID:
-            return int(value)
+        number = ascii_number(value)
+        if number is not None:
+            return number
         raise ValidationError(
             _("Expected a user id or one of: %(words)s."), params={"words": ", ".join(words)}
         )
@@ -59,11 +59,18 @@ class DateOrDateTimeField(forms.CharField):
         return parsed
 
 
-def _as_aware(value: datetime.date | datetime.datetime, *, end_of_day: bool) -> datetime.datetime:
+def _as_aware(
+    value: datetime.date | datetime.datetime, *, end_of_day: bool
+) -> datetime.datetime | None:
+    """The moment a date or date-time names (the day after, for the end of a date); None past
+    the end of the calendar."""
     if isinstance(value, datetime.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
-    day = value + datetime.timedelta(days=1) if end_of_day else value
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    if end_of_day:
+        if value == datetime.date.max:
+            return None
+        value += datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
 
 
 @extend_schema_field({"type": "string", "description": "A user id, or `me`, or (assignee) `none`."})
@@ -96,6 +103,8 @@ class CreatedFilter(django_filters.Filter):
         if self.lookup_expr == "gte":
             return qs.filter(created_at__gte=_as_aware(value, end_of_day=False))
         bound = _as_aware(value, end_of_day=True)
+        if bound is None:
+            return qs
         lookup = "lt" if not isinstance(value, datetime.datetime) else "lte"
         return qs.filter(**{f"created_at__{lookup}": bound})
 
@@ -129,7 +138,11 @@ class RankedChoiceFilter(django_filters.MultipleChoiceFilter):
 
 
 class TicketOrderingFilter(django_filters.OrderingFilter):
-    """Orders by columns; priority by severity and status by workflow, not alphabetically."""
+    """Orders by columns; priority by severity and status by workflow, not alphabetically.
+
+    The id ends every ordering, in the direction of the last term: pages are read by keyset
+    over the ordering, which must be unique, and each ordering's index ends in the id.
+    """
 
     RANKED = {"priority": "priority_rank", "status": "status_rank"}
 
@@ -142,28 +155,9 @@ class TicketOrderingFilter(django_filters.OrderingFilter):
             field = self.param_map[term.lstrip("-")]
             field = self.RANKED.get(field, field)
             ordering.append(f"-{field}" if descending else field)
-        # A unique tiebreaker in the same direction keeps pages stable and index-backed.
         if not any(term.lstrip("-") == "id" for term in ordering):
             ordering.append("-id" if ordering[-1].startswith("-") else "id")
         return qs.order_by(*ordering)
-
-
-class ListHints(NamedTuple):
-    """What a list's filters tell about their matches, beyond filtering them.
-
-    `narrowing` is a condition they imply, which lets PostgreSQL read a page in list order from
-    fewer index entries: `created_after` bounds `updated_at` too, since no ticket is updated
-    before it is created (migration 0010 keeps that true on PostgreSQL), so a list in
-    `updated_at` order starts its index at the bound instead of walking every older ticket
-    first. It is no filter: the planner would count it as one and underestimate the matches.
-
-    `clustered` says that the matches lie together in creation order (a date range), and so
-    also in id order, which lists sorted by anything else end with: they do not spread evenly
-    along the list order, as the choice of how to read a page otherwise assumes.
-    """
-
-    narrowing: Q
-    clustered: bool
 
 
 class TicketFilterSet(django_filters.FilterSet):
@@ -191,14 +185,6 @@ class TicketFilterSet(django_filters.FilterSet):
             "created_before",
             "search",
         ]
-
-    def hints(self) -> "ListHints":
-        """What the filters tell about their matches beyond filtering them (see ListHints)."""
-        start, end = (self.form.cleaned_data.get(f"created_{side}") for side in ("after", "before"))
-        narrowing = Q()
-        if start is not None and connection.vendor == "postgresql":
-            narrowing = Q(updated_at__gte=_as_aware(start, end_of_day=False))
-        return ListHints(narrowing=narrowing, clustered=start is not None or end is not None)
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         text = value.strip()

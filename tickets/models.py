@@ -4,9 +4,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models.functions import Concat, Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 20_000
 COMMENT_MAX_LENGTH = 10_000
+
+# What the API shows of a ticket's people, and the columns only search reads.
+USER_NAMES = ("username", "first_name", "last_name")
+SEARCH_FIELDS = frozenset({"search_vector", "search_text"})
 
 AGENT_Q = Q(is_active=True) & (Q(is_staff=True) | Q(is_superuser=True))
 ALIVE = Q(deleted_at__isnull=True)
@@ -33,11 +39,6 @@ def display_name(user: Any) -> str | None:
     return user.get_full_name() or user.get_username()
 
 
-def display_name_of(username: str, first_name: str, last_name: str) -> str:
-    """display_name() of a user known by these columns only."""
-    return f"{first_name} {last_name}".strip() or username
-
-
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def alive(self) -> "TicketQuerySet":
         return self.filter(deleted_at__isnull=True)
@@ -45,14 +46,26 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
     def deleted(self) -> "TicketQuerySet":
         return self.filter(deleted_at__isnull=False)
 
-    def visible_to(self, user: Any) -> "TicketQuerySet":
-        """The one scope for every read path: agents see all, requesters their own; none deleted."""
-        alive = self.alive()
+    def for_display(self) -> "TicketQuerySet":
+        """Tickets with what the API shows of them: their people's names (never their password
+        hashes), without the search columns."""
+        shown = [
+            field.name for field in Ticket._meta.concrete_fields if field.name not in SEARCH_FIELDS
+        ]
+        people = [f"{role}__{name}" for role in ("assignee", "requester") for name in USER_NAMES]
+        return self.select_related("assignee", "requester").only(*shown, *people)
+
+    def visible_to(self, user: Any, *, deleted: bool | None = False) -> "TicketQuerySet":
+        """The one scope for every read path: agents see all, requesters their own.
+
+        Live tickets; with `deleted` the deleted ones, and with None both, which only agents see.
+        """
+        tickets = {False: self.alive(), True: self.deleted(), None: self.all()}[deleted]
         if is_agent(user):
-            return alive
-        if user is None or not user.is_authenticated:
+            return tickets
+        if deleted is not False or user is None or not user.is_authenticated:
             return self.none()
-        return alive.filter(requester=user)
+        return tickets.filter(requester=user)
 
 
 class RankedChoices(models.TextChoices):
@@ -135,6 +148,22 @@ class Ticket(models.Model):
         output_field=models.SmallIntegerField(),
         db_persist=True,
     )
+    # What search reads, kept by the database and recomputed only when title or description
+    # change: word forms (Russian stemming, which stems Latin words as English), title first...
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="russian")
+        + SearchVector("description", weight="B", config="russian"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # ...and substrings in any case, lowered once when written rather than per row searched.
+    search_text = models.GeneratedField(
+        expression=Lower(
+            Concat("title", Value("\n"), "description", output_field=models.TextField())
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -152,8 +181,11 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-created_at", "-id"]
-        # One index per list shape, partial since lists never show deleted tickets (but for two
-        # below, which deleting a user needs whole).
+        # The list reads pages in index order (keyset pages), so each ordering it offers has an
+        # index ending in the id; filters narrow those walks, or their own indexes serve them
+        # when they are selective. All partial: lists never show deleted tickets, but for the
+        # two on people, which deleting a user needs whole. Every index costs each update that
+        # changes one of its columns: add one for a measured list shape only.
         indexes = [
             models.Index(fields=[*columns, "id"], name=name, condition=ALIVE)
             for name, columns in [
@@ -162,16 +194,7 @@ class Ticket(models.Model):
                 ("ticket_title_idx", ["title"]),
                 ("ticket_status_rank_idx", ["status_rank"]),
                 ("ticket_priority_rank_idx", ["priority_rank"]),
-                ("ticket_status_created_idx", ["status_rank", "created_at"]),
-                ("ticket_priority_created_idx", ["priority_rank", "created_at"]),
-                ("ticket_priority_status_idx", ["priority_rank", "status_rank"]),
                 ("ticket_assignee_created_idx", ["assignee", "created_at"]),
-                # An agent's own tickets ("assignee=me") in every order the list offers, so
-                # page 200 of them reads 5,000 index entries, not most of the table.
-                ("ticket_assignee_updated_idx", ["assignee", "updated_at"]),
-                ("ticket_assignee_title_idx", ["assignee", "title"]),
-                ("ticket_assignee_status_idx", ["assignee", "status_rank"]),
-                ("ticket_assignee_priority_idx", ["assignee", "priority_rank"]),
             ]
         ] + [
             # These two cover deleted tickets too, in place of the indexes a foreign key gets:
@@ -196,6 +219,13 @@ class Ticket(models.Model):
                 fields=["deleted_by"],
                 name="ticket_deleted_by_idx",
                 condition=Q(deleted_by__isnull=False),
+            ),
+            GinIndex(fields=["search_vector"], name="ticket_search_vector_idx", condition=ALIVE),
+            GinIndex(
+                fields=["search_text"],
+                opclasses=["gin_trgm_ops"],
+                name="ticket_search_text_trgm_idx",
+                condition=ALIVE,
             ),
         ]
         constraints = [

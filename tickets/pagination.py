@@ -1,281 +1,377 @@
-"""Page-number pagination that never counts a whole large table on a request.
+"""Keyset pages for every list: any page costs what the first one does.
 
-The page itself is read with one extra row, which tells whether a next page exists. The total
-is then exact for free on the last page, exact by a bounded count when it is at most
-EXACT_COUNT_LIMIT, and otherwise PostgreSQL's planner estimate (at least the bound), flagged by
-`count_exact: false`.
+A page is read from where the previous one ended, by the list's ordering (which ends in a
+unique column, the id): `WHERE (created_at, id) < (…) ORDER BY created_at DESC, id DESC
+LIMIT 26` walks the ordering's index from that point. `next` and `previous` are links with an
+opaque `cursor`; a ticket created meanwhile neither repeats nor pushes another off a page.
+`page=N` still answers while N × page_size ≤ MAX_OFFSET, as an offset into the list.
+
+A search without an explicit ordering ranks the newest RANK_WINDOW matches by relevance
+(`view.get_search_rank()`) and shows them first, then the older matches newest first. Its
+cursors remember the newest match, so the window stays the same while tickets are filed.
+
+Totals never count a large list: exact up to EXACT_COUNT_LIMIT (and on a last page reached
+by number), the planner's estimate beyond, flagged by `count_exact: false`. The columns of an
+ordering must not be nullable.
 """
 
+import base64
+import binascii
 import json
-import threading
-import time
-from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, Q, QuerySet
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleGreaterThanOrEqual,
+    TupleLessThan,
+    TupleLessThanOrEqual,
+)
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from . import listing
-from .listing import CompiledList
-from .models import Ticket
+from .search import ascii_number
 
 EXACT_COUNT_LIMIT = 1000
-# SQL offsets are 64-bit: past this page number an offset could overflow into a 500.
-MAX_PAGE = 10**12
-# Searches rank this many of the newest matches by relevance; later pages continue by date,
-# so ranking never reads every match of a common word.
+# The deepest offset `page` reaches; beyond it, clients follow the links.
+MAX_OFFSET = 10_000
+# Searches rank this many of the newest matches by relevance.
 RANK_WINDOW = 100
+CURSOR_MAX_LENGTH = 1000
+
+Key = tuple[Any, ...]
 
 
-def bounded_count(queryset: QuerySet, limit: int) -> int:
-    """The number of rows, counting no further than limit + 1."""
-    return queryset.order_by()[: limit + 1].count()
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a list: after (or, `backward`, before) the row with `key`; or, in a
+    ranked search, `position` rows into its window. `top` is a ranked search's newest match."""
+
+    key: Key | None = None
+    backward: bool = False
+    position: int | None = None
+    top: Key | None = None
 
 
-ESTIMATE_TTL_SECONDS = 30
-_estimates: OrderedDict[tuple[Any, ...], tuple[float, int]] = OrderedDict()
-_estimates_lock = threading.Lock()
+def _terms(queryset: QuerySet) -> list[tuple[str, bool]]:
+    """The list's ordering as (field name, descending) pairs."""
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    terms = []
+    for term in ordering:
+        if not isinstance(term, str):
+            raise TypeError(f"Keyset pages need orderings by field names, not {term!r}")
+        terms.append((term.lstrip("-"), term.startswith("-")))
+    return terms
 
 
-def planner_estimate(queryset: QuerySet) -> int | None:
-    """PostgreSQL's estimate of the rows a query returns; None elsewhere.
-
-    An estimate is approximate by nature, so each process reuses one per query for a few
-    seconds instead of asking the planner on every page view.
-    """
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return None
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    key = (queryset.db, sql, tuple(map(str, params)))
-    now = time.monotonic()
-    cached = _estimates.get(key)
-    if cached is not None and now - cached[0] < ESTIMATE_TTL_SECONDS:
-        return cached[1]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    with _estimates_lock:  # gunicorn may run several threads per worker
-        _estimates[key] = (now, estimate)
-        _estimates.move_to_end(key)
-        while len(_estimates) > 512:
-            _estimates.popitem(last=False)
-    return estimate
-
-
-# A walk through a table this small is quick whatever it finds.
-SHORT_WALK = 10_000
-# A walk of an index in the table's own order reads it page after page, for about an eighth
-# of the time per row of one that jumps about it (at a million tickets: 0.6 against 5 µs).
-TABLE_ORDER_SPEEDUP = 8
-# Sorting this many matches found by a date range takes some 60 ms at a million tickets.
-CHEAP_SORT = 50_000
-# A scattered walk reads a row in about the time sorting takes per match (4.4 against 4.2 µs for
-# a common word's page 200 by title at a million tickets), so one that fails its budget costs
-# as much again as the sort after it, and one expected to read most of its budget fails often.
-# A search, whose estimate and whose matches' spread are the least sure, walks such an index
-# only when it expects to read at most 1 / SEARCH_DOUBT of its budget. A GROUPED walk reads its
-# rows about three times faster (1.3 µs), so failing costs it less.
-SEARCH_DOUBT = 2
-# A walk in the table's order within a budget of this many rows takes at most some 50 ms at a
-# million tickets.
-SHORT_BUDGET = 50_000
-_table_rows: OrderedDict[str, tuple[float, int]] = OrderedDict()
-
-
-def table_estimate(db: str) -> int:
-    """PostgreSQL's estimate of the rows in the tickets table (0 before it was analyzed)."""
-
-    def read() -> int:
-        with connections[db].cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Ticket._meta.db_table]
-            )
-            return max(0, int(cursor.fetchone()[0]))
-
-    return listing.remembered(_table_rows, db, ESTIMATE_TTL_SECONDS, read)
-
-
-def _page(source: CompiledList, offset: int, limit: int) -> list[Any]:
-    """`limit` rows from `offset` of a compiled list, read the cheaper of two ways.
-
-    PostgreSQL likes to walk an index in list order and test each row against the filters,
-    expecting the matches to be spread evenly along it: the walk then reads `offset + limit`
-    times table / matches rows (by the planner's estimate of the matches). When the plan is
-    such a walk and that is more rows than all the matches (TABLE_ORDER_SPEEDUP times more,
-    for an index in the table's own order, which reads it page after page), the matches are
-    found first and sorted instead. Otherwise a long walk that jumps about the table goes no
-    further than that many rows either: if the estimate was wrong and the page lies beyond,
-    the matches are sorted after all, at most about twice the cost of the better way (so a
-    search walks an index that jumps about the table only when it expects to read at most half
-    as many rows as there are matches: SEARCH_DOUBT). A walk
-    in the table's order keeps such a budget only while it is short (SHORT_BUDGET): the
-    budgeted subquery forms every row it reads, about three times the plain walk's cost per
-    row, which a long walk would pay on every request. A short budget guards the plans that
-    expect a few matches spread evenly where they lie together at one end (one account's
-    many recent tickets, for one).
-
-    Matches that lie together in creation order (`clustered`, a date range) are not spread
-    evenly along any list order that ends in ids: the walk may cross the whole table to reach
-    them, or find them at once. They are sorted whenever the plan walks and sorting them is
-    cheap anyway (at most CHEAP_SORT of them).
-
-    When the plan sorts all matches itself, only their ids are sorted, and the page's rows read
-    by id after (CompiledList.rows).
-    """
-    table = table_estimate(source.db) if source.vendor == "postgresql" else 0
-    if table <= SHORT_WALK:
-        return source.rows(offset, limit)
-    matches = max(1, source.estimate(ESTIMATE_TTL_SECONDS) or 1)
-    walked = (offset + limit) * table / matches
-    if source.clustered and matches <= CHEAP_SORT:
-        walked = table
-    if walked <= min(SHORT_WALK, matches):
-        return source.rows(offset, limit)
-    walk = source.walk(offset, limit, ESTIMATE_TTL_SECONDS)
-    if walk is None:
-        return source.rows(offset, limit)
-    if walk.kind == listing.SORTS:
-        # Its sort of whole rows, people joined, would spill to disk from a few thousand on;
-        # for a search with filters it may even find the matches by reading the whole table.
-        return source.rows(offset, limit, sort=True)
-    in_order = walk.kind == listing.IN_TABLE_ORDER
-    affordable = matches * (TABLE_ORDER_SPEEDUP if in_order else 1)
-    doubt = SEARCH_DOUBT if source.text is not None and walk.kind == listing.SCATTERED else 1
-    if walked * doubt > affordable:
-        return source.rows(offset, limit, sort=True)
-    budget = max(affordable, offset + limit)
-    budgeted = budget <= SHORT_BUDGET if in_order else walked > SHORT_WALK
-    if not budgeted or budget >= table or not walk.first:
-        return source.rows(offset, limit)
-    rows = source.walked_rows(walk, offset, limit, budget=budget)
-    return rows if rows is not None else source.rows(offset, limit, sort=True)
-
-
-class PageNumberPagination(pagination.PageNumberPagination):
-    """`page` and `page_size` (default 25, capped at 100); a bad value is a 400 naming it."""
+class KeysetPagination(pagination.BasePagination):
+    """`cursor` (from the links) or `page`, and `page_size` (default 25, at most 100)."""
 
     page_size = 25
-    page_size_query_param = "page_size"
     max_page_size = 100
+    cursor_query_param = "cursor"
+    page_query_param = "page"
+    page_size_query_param = "page_size"
+
+    # Parameters
 
     def get_page_size(self, request: Any) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
         if raw == "":
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        number = ascii_number(raw)
+        if number is None or number < 1:
             raise ValidationError(
                 {"page_size": [_("Enter a whole number from 1 to %d.") % self.max_page_size]}
             )
-        return min(int(raw), self.max_page_size)
+        return min(number, self.max_page_size)
 
-    def get_page_number(self, request: Any, paginator: Any = None) -> int:
+    def get_page_number(self, request: Any, size: int) -> int:
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        number = ascii_number(raw)
+        if number is None or number < 1:
             raise ValidationError({"page": [_("Enter a whole number from 1.")]})
-        if int(raw) > MAX_PAGE:
-            raise ValidationError({"page": [_("Enter a whole number from 1 to %d.") % MAX_PAGE]})
-        return int(raw)
-
-    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
-        self.request = request
-        self.window_size: int | None = None
-        self.number = self.get_page_number(request)
-        self.size = self.get_page_size(request)
-        offset = (self.number - 1) * self.size
-        rows = self._rows(queryset, offset, self.size + 1, getattr(view, "search_rank", None))
-        self.has_next = len(rows) > self.size
-        rows = rows[: self.size]
-        if self.has_next:
-            self.count, self.count_exact = self._total(queryset, known_more_than=offset + self.size)
-        elif rows or self.number == 1:
-            self.count, self.count_exact = offset + len(rows), True
-        else:
-            total, _exact = self._total(queryset, known_more_than=0)
-            last = max(1, -(-total // self.size))
+        if number * size > MAX_OFFSET:
             raise ValidationError(
                 {
                     "page": [
-                        _("There is no page %(page)s: the last page is %(last)d.")
-                        % {"page": self.number, "last": last}
+                        _(
+                            "Pages by number end at %(limit)d results (page %(page)d of this "
+                            "size): follow the next and previous links to read further."
+                        )
+                        % {"limit": MAX_OFFSET, "page": MAX_OFFSET // size}
                     ]
                 }
             )
+        return number
+
+    def get_cursor(self, request: Any) -> Cursor | None:
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is None:
+            return None
+        if self.page_query_param in request.query_params:
+            raise ValidationError({"cursor": [_("Send either a cursor or a page, not both.")]})
+        try:
+            if len(raw) > CURSOR_MAX_LENGTH:
+                raise ValueError
+            data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"=="))
+            cursor = Cursor(
+                key=self._decode_key(data.get("k")),
+                backward=data.get("b", False) is True,
+                position=data.get("p"),
+                top=self._decode_key(data.get("t")),
+            )
+            if cursor.position is not None and not (
+                isinstance(cursor.position, int) and 0 <= cursor.position < RANK_WINDOW
+            ):
+                raise ValueError
+            if (cursor.key is None) == (cursor.position is None):
+                raise ValueError
+        except (ValueError, TypeError, AttributeError, UnicodeError, binascii.Error):
+            raise ValidationError(
+                {"cursor": [_("This cursor is not valid: follow the list's links.")]}
+            ) from None
+        return cursor
+
+    def _decode_key(self, raw: Any) -> Key | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, list) or len(raw) != len(self.terms):
+            raise ValueError
+        fields = [self.model._meta.get_field(name) for name, _descending in self.terms]
+        try:
+            return tuple(field.to_python(value) for field, value in zip(fields, raw, strict=True))
+        except DjangoValidationError:
+            raise ValueError from None
+
+    def _encode(self, cursor: Cursor) -> str:
+        data: dict[str, Any] = {}
+        if cursor.key is not None:
+            data["k"] = [self._json_value(value) for value in cursor.key]
+        if cursor.backward:
+            data["b"] = True
+        if cursor.position is not None:
+            data["p"] = cursor.position
+        if cursor.top is not None:
+            data["t"] = [self._json_value(value) for value in cursor.top]
+        raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+    @staticmethod
+    def _json_value(value: Any) -> Any:
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    # Reading a page
+
+    def paginate_queryset(self, queryset: QuerySet, request: Any, view: Any = None) -> list[Any]:
+        self.request = request
+        self.model = queryset.model
+        self.terms = _terms(queryset)
+        self.size = self.get_page_size(request)
+        cursor = self.get_cursor(request)
+        number = self.get_page_number(request, self.size) if cursor is None else None
+        self.next_cursor: Cursor | None = None
+        self.previous_cursor: Cursor | None = None
+        self.exact_total: int | None = None
+        self.window: list[Key] | None = None
+        rank = view.get_search_rank() if hasattr(view, "get_search_rank") else None
+        if rank is not None:
+            rows = self._ranked(queryset, rank, cursor, number)
+        elif cursor is None:
+            rows = self._numbered(queryset, number or 1)
+        else:
+            rows = self._keyset(queryset, cursor)
+        self.count, self.count_exact = self._total(queryset, len(rows))
         return rows
 
-    def _rows(self, queryset: Any, offset: int, limit: int, rank: Any) -> list[Any]:
-        compiled = isinstance(queryset, CompiledList)
-        if compiled and not queryset.ranked:
-            return _page(queryset, offset, limit)
-        if not compiled and rank is None:
-            return list(queryset[offset : offset + limit])
-        window = (
-            queryset.window(RANK_WINDOW)
-            if compiled
-            else list(queryset.values_list("pk", flat=True)[:RANK_WINDOW])
+    def _key(self, row: Model) -> Key:
+        return tuple(
+            getattr(row, self.model._meta.get_field(name).attname) for name, _ in self.terms
         )
-        self.window_size = len(window)
-        rows: list[Any] = []
-        if offset < len(window):
-            if compiled:
-                rows = queryset.ranked_rows(window, offset, limit)
-            else:
-                ordering = queryset.query.order_by or queryset.model._meta.ordering
-                ranked = (
-                    queryset.filter(pk__in=window)
-                    .annotate(search_rank=rank)
-                    .order_by("-search_rank", *ordering)
+
+    def _beyond(
+        self, queryset: QuerySet, key: Key, *, before: bool = False, inclusive: bool = False
+    ) -> QuerySet:
+        """The rows after `key` in list order (before it, with `before`; from it on, with
+        `inclusive`)."""
+        names = [name for name, _descending in self.terms]
+        directions = {descending for _name, descending in self.terms}
+        if len(directions) == 1:
+            [descending] = directions
+            lookups = {
+                (True, False): TupleLessThan,
+                (True, True): TupleLessThanOrEqual,
+                (False, False): TupleGreaterThan,
+                (False, True): TupleGreaterThanOrEqual,
+            }
+            return queryset.filter(lookups[descending != before, inclusive](Tuple(*names), key))
+        # Mixed directions: no row comparison says it, so spell it out term by term.
+        condition = Q(**dict(zip(names, key, strict=True))) if inclusive else Q()
+        for i, (name, descending) in enumerate(self.terms):
+            beyond = "lt" if descending != before else "gt"
+            equal = Q(**dict(zip(names[:i], key[:i], strict=True)))
+            condition |= equal & Q(**{f"{name}__{beyond}": key[i]})
+        return queryset.filter(condition)
+
+    def _numbered(self, queryset: QuerySet, number: int) -> list[Any]:
+        offset = (number - 1) * self.size
+        rows = list(queryset[offset : offset + self.size + 1])
+        if not rows and number > 1:
+            self._no_such_page(queryset, number)
+        page = self._link(rows, has_previous=number > 1)
+        if len(rows) <= self.size:
+            self.exact_total = offset + len(rows)
+        return page
+
+    def _forward(self, queryset: QuerySet, key: Key, top: Key | None = None) -> list[Any]:
+        """The page after `key`; its previous link leads back to `key` even when it is empty."""
+        rows = list(self._beyond(queryset, key)[: self.size + 1])
+        page = self._link(rows, has_previous=False, top=top)
+        first = self._key(page[0]) if page else key
+        self.previous_cursor = Cursor(key=first, backward=True, top=top)
+        return page
+
+    def _backward(self, queryset: QuerySet, key: Key, top: Key | None = None) -> list[Any]:
+        """Up to a page before `key`, in list order (fewer at the start)."""
+        rows = list(self._beyond(queryset, key, before=True).reverse()[: self.size + 1])
+        page = rows[: self.size][::-1]
+        if page:
+            self.next_cursor = Cursor(key=self._key(page[-1]), top=top)
+            if len(rows) > self.size:
+                self.previous_cursor = Cursor(key=self._key(page[0]), backward=True, top=top)
+        return page
+
+    def _keyset(self, queryset: QuerySet, cursor: Cursor) -> list[Any]:
+        assert cursor.key is not None
+        if not cursor.backward:
+            return self._forward(queryset, cursor.key)
+        page = self._backward(queryset, cursor.key)
+        if self.previous_cursor is None:
+            # Back at the start: the first page, whatever was filed meanwhile.
+            self.next_cursor = None
+            return self._link(list(queryset[: self.size + 1]), has_previous=False)
+        return page
+
+    def _link(self, rows: list[Any], *, has_previous: bool, top: Key | None = None) -> list[Any]:
+        """The page of `rows` (read with one extra row that tells of a next page), with its
+        links."""
+        page = rows[: self.size]
+        if len(rows) > self.size:
+            self.next_cursor = Cursor(key=self._key(page[-1]), top=top)
+        if has_previous and page:
+            self.previous_cursor = Cursor(key=self._key(page[0]), backward=True, top=top)
+        return page
+
+    def _no_such_page(self, queryset: QuerySet, number: int) -> None:
+        total, _exact = self._total(queryset, 0)
+        last = max(1, -(-total // self.size))
+        raise ValidationError(
+            {
+                "page": [
+                    _("There is no page %(page)s: the last page is %(last)d.")
+                    % {"page": number, "last": last}
+                ]
+            }
+        )
+
+    def _ranked(
+        self, queryset: QuerySet, rank: Any, cursor: Cursor | None, number: int | None
+    ) -> list[Any]:
+        """A page of a search that ranks its newest matches by relevance (see the module)."""
+        pinned = cursor.top if cursor is not None else None
+        newest = queryset if pinned is None else self._beyond(queryset, pinned, inclusive=True)
+        names = [name for name, _descending in self.terms]
+        window = [tuple(row) for row in newest.values_list(*names)[:RANK_WINDOW]]
+        self.window = window
+        if not window:
+            return []
+        top = window[0]
+        full = len(window) == RANK_WINDOW
+        rest = self._beyond(queryset, window[-1]) if full else queryset.none()
+        if cursor is None:
+            offset = ((number or 1) - 1) * self.size
+            if offset < len(window):
+                return self._in_window(queryset, rest, rank, window, offset)
+            rows = list(rest[offset - len(window) : offset - len(window) + self.size + 1])
+            if not rows:
+                self._no_such_page(queryset, number or 1)
+            return self._link(rows, has_previous=True, top=top)
+        if cursor.key is None:
+            assert cursor.position is not None
+            return self._in_window(queryset, rest, rank, window, cursor.position)
+        if not cursor.backward:
+            return self._forward(rest, cursor.key, top)
+        page = self._backward(rest, cursor.key, top)
+        if self.previous_cursor is not None:
+            return page
+        # Back at the window: the page that ends where this one began.
+        self.next_cursor = None
+        offset = max(0, len(window) - (self.size - len(page)))
+        return self._in_window(queryset, rest, rank, window, offset)
+
+    def _in_window(
+        self, queryset: QuerySet, rest: QuerySet, rank: Any, window: list[Key], offset: int
+    ) -> list[Any]:
+        """The rows from `offset` of the ranked window, then of the rest, with links."""
+        ids = [key[-1] for key in window]
+        ordering = [f"-{name}" if descending else name for name, descending in self.terms]
+        ranked = (
+            queryset.filter(pk__in=ids)
+            .annotate(search_rank=rank)
+            .order_by("-search_rank", *ordering)
+        )
+        rows = list(ranked[offset : offset + self.size])
+        top = window[0]
+        end = offset + len(rows)
+        if end < len(window):
+            self.next_cursor = Cursor(position=end, top=top)
+        else:
+            # The window ends on this page: the rest fills it up, newest first.
+            wanted = self.size - len(rows)
+            more = list(rest[: wanted + 1])
+            rows += more[:wanted]
+            if len(more) > wanted:
+                self.next_cursor = Cursor(
+                    key=self._key(rows[-1]) if wanted else window[-1], top=top
                 )
-                rows = list(ranked[offset : offset + limit])
-        start, end = max(offset, RANK_WINDOW), offset + limit
-        if len(window) == RANK_WINDOW and end > start:
-            rows += _page(queryset, start, end - start) if compiled else list(queryset[start:end])
+        if offset > 0:
+            self.previous_cursor = Cursor(position=max(0, offset - self.size), top=top)
         return rows
 
-    def _total(self, queryset: Any, *, known_more_than: int) -> tuple[int, bool]:
-        if self.window_size is not None and self.window_size < RANK_WINDOW:
-            return self.window_size, True  # a ranked search read every match already
-        compiled = isinstance(queryset, CompiledList)
-        estimate = (
-            queryset.estimate(ESTIMATE_TTL_SECONDS) if compiled else planner_estimate(queryset)
-        )
-        # Far above the bound the planner's word is enough, and counting search matches means
-        # rechecking text row by row: both would only confirm what the estimate says.
-        searching = "search" in self.request.query_params
-        if estimate is not None and (estimate > 10 * EXACT_COUNT_LIMIT or searching):
-            return max(estimate, known_more_than + 1), False
-        counted = (
-            queryset.bounded_count(EXACT_COUNT_LIMIT)
-            if compiled
-            else bounded_count(queryset, EXACT_COUNT_LIMIT)
-        )
+    # Totals and links
+
+    def _total(self, queryset: QuerySet, shown: int) -> tuple[int, bool]:
+        if self.exact_total is not None:
+            return self.exact_total, True
+        if self.window is not None and len(self.window) < RANK_WINDOW:
+            return len(self.window), True  # a ranked search read every match already
+        estimate = estimated_count(queryset)
+        known = max(shown, len(self.window or ()))
+        # Far above the bound the planner's word is enough.
+        if estimate > 10 * EXACT_COUNT_LIMIT:
+            return max(estimate, known), False
+        counted = queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
         if counted <= EXACT_COUNT_LIMIT:
             return counted, True
-        if estimate is None:
-            return queryset.count(), True
-        return max(estimate, counted, known_more_than + 1), False
+        return max(estimate, counted, known), False
+
+    def _url(self, cursor: Cursor | None) -> str | None:
+        if cursor is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        return replace_query_param(url, self.cursor_query_param, self._encode(cursor))
 
     def get_next_link(self) -> str | None:
-        if not self.has_next:
-            return None
-        url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.page_query_param, self.number + 1)
+        return self._url(self.next_cursor)
 
     def get_previous_link(self) -> str | None:
-        if self.number <= 1:
-            return None
-        url = self.request.build_absolute_uri()
-        if self.number == 2:
-            return remove_query_param(url, self.page_query_param)
-        return replace_query_param(url, self.page_query_param, self.number - 1)
+        return self._url(self.previous_cursor)
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(
@@ -289,15 +385,63 @@ class PageNumberPagination(pagination.PageNumberPagination):
         )
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        described = super().get_paginated_response_schema(schema)
-        described["properties"]["count"]["description"] = (
-            "Total number of results. Exact when `count_exact` is true; for large results "
-            f"(over {EXACT_COUNT_LIMIT}) on PostgreSQL, the query planner's estimate instead, "
-            "so a list never counts a whole large table."
-        )
-        described["properties"]["count_exact"] = {
-            "type": "boolean",
-            "description": "Whether `count` is exact or an estimate.",
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "count_exact", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "description": (
+                        "Total number of results. Exact when `count_exact` is true; over "
+                        f"{EXACT_COUNT_LIMIT} results, the query planner's estimate instead, so a "
+                        "list never counts a whole large table."
+                    ),
+                },
+                "count_exact": {
+                    "type": "boolean",
+                    "description": "Whether `count` is exact or an estimate.",
+                },
+                "next": {**link, "description": "The next page; follow it as it is."},
+                "previous": {**link, "description": "The previous page; follow it as it is."},
+                "results": schema,
+            },
         }
-        described["required"] = ["count", "count_exact", "results"]
-        return described
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "An opaque position from a `next` or `previous` link; send it instead of "
+                    "`page`."
+                ),
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"A page number, while page × page_size ≤ {MAX_OFFSET}; beyond, follow the "
+                    "links."
+                ),
+                "schema": {"type": "integer"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page (default {self.page_size}, at most "
+                f"{self.max_page_size}).",
+                "schema": {"type": "integer"},
+            },
+        ]
+
+
+def estimated_count(queryset: QuerySet) -> int:
+    """The query planner's estimate of the rows `queryset` matches."""
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])

@@ -3,7 +3,7 @@
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import listing
 from .models import Comment, IdempotencyRecord, Ticket, TicketChange, is_agent
 
 REQUESTER_CREATE_FIELDS = frozenset({"title", "description", "priority"})
@@ -64,32 +63,15 @@ def _record(ticket: Ticket, *, by: Any, action: str, **values: Any) -> TicketCha
 
 
 def _locked_ticket(
-    ticket_id: int,
-    *,
-    scope: Callable[[], QuerySet] | None = None,
-    scope_key: Hashable | None = None,
-    with_deleted: bool = False,
+    ticket_id: int, *, scope: QuerySet | None = None, with_deleted: bool = False
 ) -> Ticket:
-    """The ticket, locked for this transaction; `scope()` limits it to what the caller may see.
-
-    A `scope_key` that names the scope (the same key, the same scope) lets the query's SQL be
-    compiled once and kept; the scope is built only then.
-    """
-
-    def tickets() -> QuerySet:
-        found = scope() if scope is not None else Ticket.objects.all()
-        return found if with_deleted else found.alive()
-
-    if scope_key is not None:
-        locked = listing.compiled_lock((scope_key, with_deleted), tickets)
-        ticket = locked.get(ticket_id)
-        if ticket is None:
-            raise TicketNotFound(ticket_id)
-        return ticket
+    """The ticket, locked for this transaction; `scope` limits it to what the caller may see."""
+    tickets = scope if scope is not None else Ticket.objects.all()
+    if not with_deleted:
+        tickets = tickets.alive()
     # No ORDER BY or LIMIT: the id matches one row at most.
     found = list(
-        tickets()
-        .select_for_update(of=("self",))
+        tickets.select_for_update(of=("self",))
         .select_related("assignee", "requester")
         .filter(pk=ticket_id)
         .order_by()
@@ -135,7 +117,7 @@ def _db_values(obj: Any, fields: list[Any], *, add: bool) -> list[Any]:
 @functools.cache
 def _insert_statement() -> tuple[list[Any], list[Any], list[Any], str]:
     """The fields _insert_with_entry writes (ticket's, entry's), those it reads back, and its
-    SQL (PostgreSQL)."""
+    SQL."""
     ticket_fields = [f for f in Ticket._meta.concrete_fields if not (f.primary_key or f.generated)]
     returned = [Ticket._meta.pk, *(f for f in Ticket._meta.concrete_fields if f.generated)]
     entry_fields = [
@@ -164,21 +146,15 @@ def _insert_statement() -> tuple[list[Any], list[Any], list[Any], str]:
 def _insert_with_entry(ticket: Ticket, entry: TicketChange) -> None:
     """Saves a new ticket and its first history entry together.
 
-    On PostgreSQL that is one statement (two inserts in a WITH), so filing a ticket costs one
-    round trip instead of four (BEGIN, two INSERTs, COMMIT).
+    One statement (two inserts in a WITH), so filing a ticket costs one round trip instead of
+    four (BEGIN, two INSERTs, COMMIT); the statement is built from the models' fields.
     """
-    if connection.vendor != "postgresql":
-        with transaction.atomic():
-            ticket.save()
-            entry.ticket = ticket
-            entry.save()
-        return
     ticket_fields, entry_fields, returned, sql = _insert_statement()
     params = [
         *_db_values(ticket, ticket_fields, add=True),
         *_db_values(entry, entry_fields, add=True),
     ]
-    with listing.planned_once(connection.alias) as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         *ticket_values, entry_id = cursor.fetchone()
     for field, value in zip(returned, ticket_values, strict=True):
@@ -194,8 +170,7 @@ def ticket_update(
     by: Any,
     changes: Mapping[str, Any],
     expected_version: int | None = None,
-    scope: Callable[[], QuerySet] | None = None,
-    scope_key: Hashable | None = None,
+    scope: QuerySet | None = None,
 ) -> Ticket:
     """Applies `changes` atomically under a row lock, writing only fields whose value changes.
 
@@ -203,7 +178,7 @@ def ticket_update(
     Each changed field gets a history entry in the same transaction.
     """
     with transaction.atomic():
-        ticket = _locked_ticket(ticket_id, scope=scope, scope_key=scope_key)
+        ticket = _locked_ticket(ticket_id, scope=scope)
         _check_version(ticket, expected_version)
 
         changed = {
@@ -245,46 +220,12 @@ def ticket_update(
         return ticket
 
 
-def ticket_update_at_once(
-    *,
-    ticket_id: int,
-    by: Any,
-    changes: Mapping[str, Any],
-    expected_version: int | None,
-    scope: Callable[[], QuerySet],
-    scope_key: Hashable,
-) -> list[Any] | None:
-    """ticket_update in one statement (PostgreSQL), where no rule needs the ticket read first.
-
-    Returns the ticket's row as listing.representation reads it, or None to leave the change
-    to ticket_update: on another database, when there is nothing to write, when a requester
-    sends fields only agents may change (allowed if their values stay the same, which only a
-    read can tell), and when the ticket is not found or not at the expected version (which
-    ticket_update answers with the right error).
-    """
-    fields = tuple(field for field in changes if field in EDITABLE_FIELDS)
-    if connection.vendor != "postgresql" or not fields:
-        return None
-    if not is_agent(by) and not REQUESTER_EDIT_FIELDS.issuperset(fields):
-        return None
-    update = listing.compiled_update(
-        scope_key, lambda: scope().alive(), scope, fields, expected_version is not None
-    )
-    return update.run(
-        ticket_id,
-        [_api_value(field, changes[field]) for field in fields],
-        actor=by.pk,
-        now=timezone.now(),
-        version=expected_version,
-    )
-
-
 @functools.lru_cache(maxsize=64)
 def _update_statement(
     update_fields: tuple[str, ...], entries: int
 ) -> tuple[list[Any], list[Any], str]:
-    """The ticket's and the entries' fields _update_with_entries writes, and its SQL
-    (PostgreSQL), for these fields and this many entries."""
+    """The ticket's and the entries' fields _update_with_entries writes, and its SQL, for these
+    fields and this many entries."""
     quote = connection.ops.quote_name
     fields = [Ticket._meta.get_field(name) for name in update_fields]
     entry_fields = [f for f in TicketChange._meta.concrete_fields if not f.primary_key]
@@ -305,13 +246,9 @@ def _update_statement(
 def _update_with_entries(ticket: Ticket, update_fields: list[str], entries: list[Any]) -> None:
     """Writes `update_fields` of a locked ticket and adds its history entries.
 
-    On PostgreSQL that is one statement (the UPDATE in a WITH, the entries inserted from it),
-    one round trip instead of two.
+    One statement (the UPDATE in a WITH, the entries inserted from it), one round trip instead
+    of two.
     """
-    if connection.vendor != "postgresql":
-        ticket.save(update_fields=update_fields)
-        TicketChange.objects.bulk_create(entries)
-        return
     fields, entry_fields, sql = _update_statement(tuple(update_fields), len(entries))
     params = [*_db_values(ticket, fields, add=False), ticket.pk]
     for entry in entries:
@@ -325,13 +262,12 @@ def ticket_delete(
     ticket_id: int,
     by: Any,
     expected_version: int | None = None,
-    scope: Callable[[], QuerySet] | None = None,
-    scope_key: Hashable | None = None,
+    scope: QuerySet | None = None,
 ) -> Ticket:
     """Deletes a ticket (agents only), keeping its last state and history for a restore."""
     with transaction.atomic():
         # Visibility first: a requester learns nothing about tickets that are not theirs.
-        ticket = _locked_ticket(ticket_id, scope=scope, scope_key=scope_key)
+        ticket = _locked_ticket(ticket_id, scope=scope)
         if not is_agent(by):
             raise PermissionDenied(_("Only agents can delete tickets."))
         _check_version(ticket, expected_version)

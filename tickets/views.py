@@ -5,12 +5,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model, login, logout
-from django.db import connection
 from django.http import Http404, JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,11 +27,10 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from . import listing
-from .filters import SEARCH_MAX_LENGTH, ListHints, TicketFilterSet
+from .filters import TicketFilterSet
 from .models import AGENT_Q, Ticket, is_agent
 from .permissions import IsAgent
-from .search import MAX_ID, search_rank
+from .search import ascii_number, search_rank
 from .serializers import (
     CommentSerializer,
     CredentialsSerializer,
@@ -43,7 +40,6 @@ from .serializers import (
     TicketSerializer,
     TokenSerializer,
     UserSerializer,
-    ticket_representation,
 )
 from .services import (
     IdempotencyMismatch,
@@ -56,7 +52,6 @@ from .services import (
     ticket_delete,
     ticket_restore,
     ticket_update,
-    ticket_update_at_once,
 )
 from .throttles import LoginAddressThrottle, LoginUsernameThrottle
 
@@ -89,27 +84,6 @@ IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
 )
 
 
-FILTER_PARAMS = frozenset(TicketFilterSet.base_filters)
-PAGE_PARAMS = frozenset(["page", "page_size"])
-# The ticket's own columns that the representation shows (the *_name fields come from joins).
-TICKET_COLUMNS = tuple(f for f in TicketSerializer.Meta.fields if not f.endswith("_name"))
-USER_COLUMNS = ("username", "first_name", "last_name")
-
-
-def _compiles_as_text(text: str) -> bool:
-    """Whether a search for `text` can run from a search shape's kept SQL.
-
-    Numbers also match ticket ids (another query), and text the filter refuses must reach it
-    for the error; both take the usual path, as does SQLite, which has no arrays for ranking.
-    """
-    return (
-        connection.vendor == "postgresql"
-        and len(text) <= SEARCH_MAX_LENGTH
-        and "\x00" not in text
-        and not text.lstrip("#").isdigit()
-    )
-
-
 def etag_for(ticket: Ticket) -> str:
     return f'"{ticket.version}"'
 
@@ -119,8 +93,13 @@ def parse_if_match(request: Request) -> int | None:
     raw = request.headers.get("If-Match", "").strip()
     if not raw or raw == "*":
         return None
-    tag = raw.split(",")[0].strip().removeprefix("W/").strip('"')
-    return int(tag) if tag.isdigit() else -1
+    tag = raw.split(",")[0].strip().removeprefix("W/")
+    if tag.startswith('"') or tag.endswith('"'):
+        if len(tag) < 2 or not (tag.startswith('"') and tag.endswith('"')):
+            return -1
+        tag = tag[1:-1]
+    version = ascii_number(tag)
+    return -1 if version is None else version
 
 
 @extend_schema_view(
@@ -134,28 +113,29 @@ def parse_if_match(request: Request) -> int | None:
 class TicketViewSet(viewsets.ModelViewSet):
     """Tickets: requesters see and edit their own; agents see and work all of them."""
 
-    # Only what the representation shows: user rows without password hashes and flags.
-    queryset = Ticket.objects.select_related("assignee", "requester").only(
-        *TICKET_COLUMNS,
-        *(f"{person}__{field}" for person in ("assignee", "requester") for field in USER_COLUMNS),
-    )
+    queryset = Ticket.objects.for_display()
     serializer_class = TicketSerializer
     filterset_class = TicketFilterSet
 
     def get_queryset(self) -> Any:
         return super().get_queryset().visible_to(self.request.user)
 
-    def filter_queryset(self, queryset: Any) -> Any:
-        # Building the filter form costs milliseconds: only lists that ask for filters pay it.
-        if self.action != "list" or self.request.query_params.keys().isdisjoint(FILTER_PARAMS):
-            return queryset
-        return super().filter_queryset(queryset)
+    def get_object(self) -> Ticket:
+        self._ticket_id()  # an id the database can hold, or 404
+        return super().get_object()
+
+    def get_search_rank(self) -> Any:
+        """How a list ranks its search matches: only when the caller chose no ordering."""
+        text = self.request.query_params.get("search", "").strip()
+        if self.action != "list" or not text or "ordering" in self.request.query_params:
+            return None
+        return search_rank(text)
 
     def _respond(
         self, ticket: Ticket, status_code: int = status.HTTP_200_OK, **headers: str
     ) -> Response:
         return Response(
-            ticket_representation(ticket),
+            TicketSerializer(ticket).data,
             status=status_code,
             headers={"ETag": etag_for(ticket), **headers},
         )
@@ -163,66 +143,15 @@ class TicketViewSet(viewsets.ModelViewSet):
     def _conflict(self, conflict: VersionConflict) -> Response:
         return self._respond(conflict.current, status.HTTP_412_PRECONDITION_FAILED)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        text = request.query_params.get("search", "").strip()
-        # Searching without an explicit ordering puts the best matches first.
-        ranking = bool(text) and "ordering" not in request.query_params
-        if text and not _compiles_as_text(text):
-            self.search_rank = search_rank(text) if ranking else None
-            return super().list(request, *args, **kwargs)
-        # Everything but the page (and the search text) decides the query; its SQL is kept per
-        # process (listing.py).
-        shape = (
-            *self._scope_key(),
-            bool(text),
-            tuple(
-                (name, tuple(values))
-                for name, values in sorted(request.query_params.lists())
-                if name not in PAGE_PARAMS and name != "search"
-            ),
-        )
-        source = listing.compiled(
-            shape,
-            lambda: self._filtered(listing.SEARCH_PLACEHOLDER if text else ""),
-            self.get_queryset,
-            (lambda: search_rank(listing.SEARCH_PLACEHOLDER)) if ranking else None,
-        )
-        if text:
-            source = source.bind(text)
-        page = self.paginate_queryset(source)
-        return self.get_paginated_response([listing.representation(row) for row in page])
-
-    def _filtered(self, search: str) -> tuple[Any, ListHints]:
-        """The visible tickets filtered by the request's parameters, with `search` for its text,
-        and what those filters tell about their matches."""
-        params = self.request.query_params.copy()
-        if search:
-            params["search"] = search
-        filterset = TicketFilterSet(data=params, queryset=self.get_queryset(), request=self.request)
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        return filterset.qs, filterset.hints()
-
-    def _scope_key(self) -> tuple[Any, bool]:
-        """Names what get_queryset() gives this caller: the key of its kept queries."""
-        return self.request.user.pk, is_agent(self.request.user)
-
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        row = listing.compiled_ticket(self._scope_key(), self.get_queryset).get(self._ticket_id())
-        if row is None:
-            raise Http404
-        return self._respond_row(row)
-
-    def _respond_row(self, row: Any) -> Response:
-        ticket = listing.representation(row)
-        return Response(ticket, headers={"ETag": f'"{ticket["version"]}"'})
+        return self._respond(self.get_object())
 
     def _create(self, request: Request) -> tuple[int, dict[str, Any], str]:
         serializer = TicketInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ticket = ticket_create(by=request.user, data=serializer.validated_data)
         location = reverse("ticket-detail", kwargs={"pk": ticket.pk}, request=request)
-        return status.HTTP_201_CREATED, ticket_representation(ticket), location
+        return status.HTTP_201_CREATED, TicketSerializer(ticket).data, location
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get("Idempotency-Key")
@@ -251,26 +180,14 @@ class TicketViewSet(viewsets.ModelViewSet):
         )
 
     def _ticket_id(self) -> int:
-        pk = str(self.kwargs["pk"])
-        if not pk.isdigit() or int(pk) > MAX_ID:
+        number = ascii_number(str(self.kwargs["pk"]))
+        if number is None:
             raise Http404
-        return int(pk)
+        return number
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # One statement where it can decide alone, else a locked read of the visible ticket in
-        # the service (instead of get_object first).
         serializer = TicketInputSerializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        row = ticket_update_at_once(
-            ticket_id=self._ticket_id(),
-            by=request.user,
-            changes=serializer.validated_data,
-            expected_version=parse_if_match(request),
-            scope=self.get_queryset,
-            scope_key=self._scope_key(),
-        )
-        if row is not None:
-            return self._respond_row(row)
         result = self._write(ticket_update, changes=serializer.validated_data)
         return result if isinstance(result, Response) else self._respond(result)
 
@@ -281,8 +198,7 @@ class TicketViewSet(viewsets.ModelViewSet):
                 ticket_id=self._ticket_id(),
                 by=self.request.user,
                 expected_version=parse_if_match(self.request),
-                scope=self.get_queryset,
-                scope_key=self._scope_key(),
+                scope=self.get_queryset(),
                 **arguments,
             )
         except TicketNotFound:
@@ -362,8 +278,8 @@ class TicketViewSet(viewsets.ModelViewSet):
     )
     def deleted(self, request: Request) -> Response:
         tickets = (
-            Ticket.objects.deleted()
-            .select_related("assignee", "requester")
+            Ticket.objects.for_display()
+            .visible_to(request.user, deleted=True)
             .order_by("-deleted_at", "-id")
         )
         return self._page(tickets, TicketSerializer)

@@ -8,21 +8,14 @@ something to read: an idle connection is sent nothing unless the server closed i
 a terminated backend, a reset link), and looking costs a system call, not a round trip. A
 connection whose link went silent in between (packets dropped) fails the request's first
 query, which then answers 503 like any outage, and Django drops it before the next request.
-
-It also gives cursors whose statements PostgreSQL plans once per connection
-(`plan_keeping_cursor`).
 """
 
 import select
 import time
-from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db.backends.postgresql import base, operations
-
-# What `create_cursor` is asked for to make a plan-keeping cursor.
-_PLAN_KEEPING = object()
+from django.db.backends.postgresql import base
 
 
 def _has_input(connection: psycopg.Connection) -> bool:
@@ -37,19 +30,7 @@ def _has_input(connection: psycopg.Connection) -> bool:
     return bool(poller.poll(0))
 
 
-class DatabaseOperations(operations.DatabaseOperations):
-    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str | None:
-        # A plan-keeping cursor sent `$1`-style SQL; the log shows it with its parameters in.
-        if isinstance(cursor, psycopg.ClientCursor):
-            return super().last_executed_query(cursor, sql, params)
-        try:
-            return self.compose_sql(sql, params)
-        except psycopg.errors.DataError:
-            return super().last_executed_query(cursor, sql, params)
-
-
 class DatabaseWrapper(base.DatabaseWrapper):
-    ops_class = DatabaseOperations
     idle_since: float | None = None
 
     def close_if_health_check_failed(self) -> None:
@@ -80,25 +61,3 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def close(self) -> None:
         super().close()
         self.idle_since = None
-
-    def plan_keeping_cursor(self) -> Any:
-        """A cursor like `cursor()`'s (health check, query logging, error wrapping) that binds
-        parameters on the server: with OPTIONS["prepare_threshold"] set, the statements it runs
-        are prepared, so PostgreSQL plans each once per connection. Only for statements whose
-        best plan does not depend on their parameters (a ticket by id, say). Without the
-        option, it is `cursor()`."""
-        if self.settings_dict["OPTIONS"].get("prepare_threshold") is None:
-            return self.cursor()
-        return self._cursor(_PLAN_KEEPING)
-
-    def create_cursor(self, name: Any = None) -> Any:
-        if name is not _PLAN_KEEPING:
-            return super().create_cursor(name)
-        # Django's own unnamed cursor (its time zone handling included), of psycopg's
-        # server-binding class instead of the client-binding one Django sets on connections.
-        client_binding = self.connection.cursor_factory
-        self.connection.cursor_factory = psycopg.Cursor
-        try:
-            return super().create_cursor()
-        finally:
-            self.connection.cursor_factory = client_binding

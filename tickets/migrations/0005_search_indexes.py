@@ -1,4 +1,4 @@
-"""Full-text and substring search indexes (PostgreSQL only; SQLite searches without them).
+"""Full-text and substring search indexes.
 
 `search_vector` is a stored generated column, so matching and ranking read it instead of
 re-parsing text; the trigram indexes serve case-insensitive substring search (ILIKE).
@@ -6,7 +6,6 @@ re-parsing text; the trigram indexes serve case-insensitive substring search (IL
 
 from django.db import migrations
 
-from ._postgresql import postgresql_only
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -42,4 +41,4 @@ BACKWARD = [
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0004_ranks_and_list_indexes")]
 
-    operations = [migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD))]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]

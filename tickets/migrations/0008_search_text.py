@@ -1,4 +1,4 @@
-"""Substring search reads one stored, lowercased copy of title and description (PostgreSQL).
+"""Substring search reads one stored, lowercased copy of title and description.
 
 ILIKE lowercases both texts of every row it tests; on a common word the newest-first scan
 tests thousands of rows, and that lowercasing was most of a search's time. `search_text` is
@@ -11,7 +11,6 @@ in a maintenance window.
 
 from django.db import migrations
 
-from ._postgresql import postgresql_only
 
 FORWARD = [
     r"""
@@ -46,4 +45,4 @@ BACKWARD = [
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0007_slimmer_foreign_key_indexes")]
 
-    operations = [migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD))]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -1,4 +1,4 @@
-"""A ticket's `updated_at` is never before its `created_at` (PostgreSQL).
+"""A ticket's `updated_at` is never before its `created_at`.
 
 The list filters `created_after` by adding the same bound on `updated_at`, which only this
 guarantees: a list ordered by `updated_at` then starts reading its index at the bound instead
@@ -12,7 +12,6 @@ Adding the CHECK reads the whole table once, under a lock that blocks writes.
 
 from django.db import migrations
 
-from ._postgresql import postgresql_only
 
 FORWARD = [
     "UPDATE tickets_ticket SET updated_at = created_at WHERE updated_at < created_at",
@@ -47,4 +46,4 @@ BACKWARD = [
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0009_assignee_order_indexes")]
 
-    operations = [migrations.RunPython(postgresql_only(FORWARD), postgresql_only(BACKWARD))]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -5,8 +5,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tickets import authentication, listing
-from tickets.pagination import _estimates
+from tickets import authentication
 
 from .factories import make_agent, make_user
 
@@ -28,8 +27,6 @@ def _fresh_cache(db: Any, _test_settings: None) -> Iterator[None]:
     """Throttle counters and users live in caches: every test starts from empty ones."""
     cache.clear()
     authentication._local.clear()
-    listing._shapes.clear()
-    _estimates.clear()
     yield
     cache.clear()
     authentication._local.clear()

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from tickets.models import Ticket, TicketChange
 
@@ -15,9 +15,6 @@ from .factories import make_agent, make_ticket
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks and real concurrency"
-    ),
 ]
 
 THREADS = 8

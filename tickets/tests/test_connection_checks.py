@@ -5,10 +5,6 @@ import time
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the PostgreSQL backend's own behaviour"
-)
-
 
 @pytest.fixture
 def pooled(monkeypatch, settings):

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from tickets.models import Ticket
@@ -108,21 +107,6 @@ def test_created_after_in_update_order_lists_every_ticket_since_then(agent_clien
 
     assert [t["id"] for t in response.json()["results"]] == [first.pk, second.pk]
     assert (response.json()["count"], response.json()["count_exact"]) == (2, True)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger keeps it")
-def test_no_ticket_keeps_an_update_time_before_its_creation_time():
-    ticket = make_ticket()
-    created = ticket.created_at
-
-    # Written by an application server whose clock lags behind the one that created it.
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=created - datetime.timedelta(minutes=5))
-    ticket.refresh_from_db()
-    assert ticket.updated_at == created
-
-    Ticket.objects.filter(pk=ticket.pk).update(created_at=created + datetime.timedelta(hours=1))
-    ticket.refresh_from_db()
-    assert ticket.updated_at == ticket.created_at == created + datetime.timedelta(hours=1)
 
 
 def test_created_before_includes_the_whole_day(agent_client):

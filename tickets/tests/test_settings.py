@@ -49,34 +49,6 @@ def test_it_rejects_malformed_values(variable, value, message):
     assert message in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("env", "prepared"),
-    [
-        ({}, True),
-        ({"DB_PREPARED_STATEMENTS": "false"}, False),
-        ({"DB_CONN_MAX_AGE": "0"}, False),  # a new connection per request: nothing to keep
-        ({"DB_CONN_MAX_AGE": "0", "DB_PREPARED_STATEMENTS": "true"}, True),
-    ],
-)
-def test_statements_by_id_are_prepared_with_persistent_connections(env, prepared):
-    code = (
-        "from django.conf import settings;"
-        "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
-    )
-    result = run(
-        ["manage.py", "shell", "-c", code],
-        {
-            **{k: v for k, v in os.environ.items() if not k.startswith("DB_")},
-            "DEBUG": "true",
-            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
-            **env,
-        },
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == ("0" if prepared else "None")
-
-
 def after_wsgi_import(code: str) -> list[str]:
     """The words `code` prints in a fresh interpreter that has imported the WSGI module, as
     gunicorn's master does before it forks the workers."""

@@ -301,84 +301,72 @@ export interface components {
             readonly role: components["schemas"]["RoleEnum"];
         };
         PaginatedCommentList: {
-            /**
-             * @description Total number of results. Exact when `count_exact` is true; for large results (over 1000) on PostgreSQL, the query planner's estimate instead, so a list never counts a whole large table.
-             * @example 123
-             */
+            /** @description Total number of results. Exact when `count_exact` is true; over 1000 results, the query planner's estimate instead, so a list never counts a whole large table. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["Comment"][];
             /** @description Whether `count` is exact or an estimate. */
             count_exact: boolean;
+            /**
+             * Format: uri
+             * @description The next page; follow it as it is.
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description The previous page; follow it as it is.
+             */
+            previous: string | null;
+            results: components["schemas"]["Comment"][];
         };
         PaginatedTicketChangeList: {
-            /**
-             * @description Total number of results. Exact when `count_exact` is true; for large results (over 1000) on PostgreSQL, the query planner's estimate instead, so a list never counts a whole large table.
-             * @example 123
-             */
+            /** @description Total number of results. Exact when `count_exact` is true; over 1000 results, the query planner's estimate instead, so a list never counts a whole large table. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["TicketChange"][];
             /** @description Whether `count` is exact or an estimate. */
             count_exact: boolean;
+            /**
+             * Format: uri
+             * @description The next page; follow it as it is.
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description The previous page; follow it as it is.
+             */
+            previous: string | null;
+            results: components["schemas"]["TicketChange"][];
         };
         PaginatedTicketList: {
-            /**
-             * @description Total number of results. Exact when `count_exact` is true; for large results (over 1000) on PostgreSQL, the query planner's estimate instead, so a list never counts a whole large table.
-             * @example 123
-             */
+            /** @description Total number of results. Exact when `count_exact` is true; over 1000 results, the query planner's estimate instead, so a list never counts a whole large table. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["Ticket"][];
             /** @description Whether `count` is exact or an estimate. */
             count_exact: boolean;
+            /**
+             * Format: uri
+             * @description The next page; follow it as it is.
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description The previous page; follow it as it is.
+             */
+            previous: string | null;
+            results: components["schemas"]["Ticket"][];
         };
         PaginatedUserList: {
-            /**
-             * @description Total number of results. Exact when `count_exact` is true; for large results (over 1000) on PostgreSQL, the query planner's estimate instead, so a list never counts a whole large table.
-             * @example 123
-             */
+            /** @description Total number of results. Exact when `count_exact` is true; over 1000 results, the query planner's estimate instead, so a list never counts a whole large table. */
             count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["User"][];
             /** @description Whether `count` is exact or an estimate. */
             count_exact: boolean;
+            /**
+             * Format: uri
+             * @description The next page; follow it as it is.
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description The previous page; follow it as it is.
+             */
+            previous: string | null;
+            results: components["schemas"]["User"][];
         };
         /** @description A ticket as the API reads and writes it; user references are ids with display names. */
         PatchedTicketRequest: {
@@ -1073,6 +1061,8 @@ export interface operations {
                 created_after?: string;
                 /** @description An ISO date (YYYY-MM-DD) or date-time. */
                 created_before?: string;
+                /** @description An opaque position from a `next` or `previous` link; send it instead of `page`. */
+                cursor?: string;
                 /**
                  * @description Ordering
                  *
@@ -1090,9 +1080,9 @@ export interface operations {
                  *     * `-updated_at` - Updated at (по убыванию)
                  */
                 ordering?: ("-created_at" | "-id" | "-priority" | "-status" | "-title" | "-updated_at" | "created_at" | "id" | "priority" | "status" | "title" | "updated_at")[];
-                /** @description A page number within the paginated result set. */
+                /** @description A page number, while page × page_size ≤ 10000; beyond, follow the links. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Results per page (default 25, at most 100). */
                 page_size?: number;
                 /**
                  * @description * `low` - Low
@@ -1736,9 +1726,11 @@ export interface operations {
     tickets_comments_list: {
         parameters: {
             query?: {
-                /** @description A page number within the paginated result set. */
+                /** @description An opaque position from a `next` or `previous` link; send it instead of `page`. */
+                cursor?: string;
+                /** @description A page number, while page × page_size ≤ 10000; beyond, follow the links. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Results per page (default 25, at most 100). */
                 page_size?: number;
             };
             header?: never;
@@ -1935,9 +1927,11 @@ export interface operations {
     tickets_history_list: {
         parameters: {
             query?: {
-                /** @description A page number within the paginated result set. */
+                /** @description An opaque position from a `next` or `previous` link; send it instead of `page`. */
+                cursor?: string;
+                /** @description A page number, while page × page_size ≤ 10000; beyond, follow the links. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Results per page (default 25, at most 100). */
                 page_size?: number;
             };
             header?: never;
@@ -2128,9 +2122,11 @@ export interface operations {
     tickets_deleted_list: {
         parameters: {
             query?: {
-                /** @description A page number within the paginated result set. */
+                /** @description An opaque position from a `next` or `previous` link; send it instead of `page`. */
+                cursor?: string;
+                /** @description A page number, while page × page_size ≤ 10000; beyond, follow the links. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Results per page (default 25, at most 100). */
                 page_size?: number;
             };
             header?: never;
@@ -2224,9 +2220,11 @@ export interface operations {
     users_list: {
         parameters: {
             query?: {
-                /** @description A page number within the paginated result set. */
+                /** @description An opaque position from a `next` or `previous` link; send it instead of `page`. */
+                cursor?: string;
+                /** @description A page number, while page × page_size ≤ 10000; beyond, follow the links. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Results per page (default 25, at most 100). */
                 page_size?: number;
                 /** @description A search term. */
                 search?: string;
