@@ -31,6 +31,7 @@ from django.db.models.fields.tuple_lookups import (
     TupleLessThanOrEqual,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -44,6 +45,7 @@ MAX_OFFSET = 10_000
 # Searches rank this many of the newest matches by relevance.
 RANK_WINDOW = 100
 CURSOR_MAX_LENGTH = 1000
+INVALID_CURSOR = _lazy("This cursor is not valid: follow the list's links.")
 
 Key = tuple[Any, ...]
 
@@ -134,9 +136,7 @@ class KeysetPagination(pagination.BasePagination):
             if (cursor.key is None) == (cursor.position is None):
                 raise ValueError
         except (ValueError, TypeError, AttributeError, UnicodeError, binascii.Error):
-            raise ValidationError(
-                {"cursor": [_("This cursor is not valid: follow the list's links.")]}
-            ) from None
+            raise ValidationError({"cursor": [INVALID_CURSOR]}) from None
         return cursor
 
     def _decode_key(self, raw: Any) -> Key | None:
@@ -144,11 +144,18 @@ class KeysetPagination(pagination.BasePagination):
             return None
         if not isinstance(raw, list) or len(raw) != len(self.terms):
             raise ValueError
-        fields = [self.model._meta.get_field(name) for name, _descending in self.terms]
-        try:
-            return tuple(field.to_python(value) for field, value in zip(fields, raw, strict=True))
-        except DjangoValidationError:
-            raise ValueError from None
+        key = []
+        for (name, _descending), value in zip(self.terms, raw, strict=True):
+            if not isinstance(value, int | str) or "\x00" in str(value):
+                raise ValueError
+            field = self.model._meta.get_field(name)
+            try:
+                parsed = field.to_python(value)
+                field.run_validators(parsed)  # an integer's range, a text's length
+            except DjangoValidationError:
+                raise ValueError from None
+            key.append(parsed)
+        return tuple(key)
 
     def _encode(self, cursor: Cursor) -> str:
         data: dict[str, Any] = {}
@@ -181,6 +188,8 @@ class KeysetPagination(pagination.BasePagination):
         self.exact_total: int | None = None
         self.window: list[Key] | None = None
         rank = view.get_search_rank() if hasattr(view, "get_search_rank") else None
+        if rank is None and cursor is not None and cursor.key is None:
+            raise ValidationError({"cursor": [INVALID_CURSOR]})
         if rank is not None:
             rows = self._ranked(queryset, rank, cursor, number)
         elif cursor is None:

@@ -66,16 +66,11 @@ def _locked_ticket(
     ticket_id: int, *, scope: QuerySet | None = None, with_deleted: bool = False
 ) -> Ticket:
     """The ticket, locked for this transaction; `scope` limits it to what the caller may see."""
-    tickets = scope if scope is not None else Ticket.objects.all()
+    tickets = scope if scope is not None else Ticket.objects.for_display()
     if not with_deleted:
         tickets = tickets.alive()
     # No ORDER BY or LIMIT: the id matches one row at most.
-    found = list(
-        tickets.select_for_update(of=("self",))
-        .select_related("assignee", "requester")
-        .filter(pk=ticket_id)
-        .order_by()
-    )
+    found = list(tickets.select_for_update(of=("self",)).filter(pk=ticket_id).order_by())
     if not found:
         raise TicketNotFound(ticket_id)
     return found[0]
