@@ -10,7 +10,7 @@ PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package-lock.json frontend/public -type f 2>/dev/null)
 
 .PHONY: help run venv frontend migrate lint test test-backend test-frontend test-e2e test-deploy \
-	test-smoke test-fuzz test-outage test-soak schema clean
+	test-smoke test-fuzz test-outage test-soak test-embedded schema clean
 
 help:
 	@echo "make run   - start Service Desk at http://$(HOST):$(PORT)/"
@@ -40,6 +40,11 @@ frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 
 # The SPA is built when its sources changed since the last build (and skipped before it exists).
 frontend: $(if $(wildcard frontend/package.json),frontend/dist/index.html)
+
+# The embedded PostgreSQL server of `make run` and `make test` (tools/devdb) on a data folder of
+# its own: migrations, a search by word form and by substring, the data kept across a restart.
+test-embedded: venv
+	$(PYTHON) -m pytest -c tools/devdb_smoke/pytest.ini --rootdir tools/devdb_smoke tools/devdb_smoke
 
 run: export DEBUG ?= true
 
@@ -98,7 +103,8 @@ test-outage: venv
 test-soak: venv
 	DATABASE_URL=$$($(PYTHON) tools/fresh-db soak) PYTHON=$(PYTHON) tools/soak/run --duration 20 --reload
 
-test: lint test-backend test-frontend test-e2e test-deploy test-smoke test-fuzz test-outage test-soak
+test: lint test-backend test-frontend test-e2e test-deploy test-smoke test-fuzz test-outage test-soak \
+	test-embedded
 	@echo "All test suites passed."
 
 else
