@@ -40,9 +40,11 @@ COPY config/ ./config/
 COPY tickets/ ./tickets/
 COPY --from=frontend /build/frontend/dist/ ./frontend/dist/
 # Static files (the admin, the API docs and the SPA bundle) are hashed, compressed and baked
-# into the image. Settings refuse to load without a SECRET_KEY when DEBUG is off; this
-# throwaway one exists only for this command and is not kept in any layer's environment.
-RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --noinput \
+# into the image. Settings refuse to load without a SECRET_KEY when DEBUG is off, and without a
+# DATABASE_URL; these throwaway ones (collectstatic never connects) exist only for this command
+# and are not kept in any layer's environment.
+RUN SECRET_KEY=collectstatic-only DEBUG=false DATABASE_URL=postgres://collectstatic-only@localhost/none \
+    python manage.py collectstatic --noinput \
     && python -m compileall -q manage.py config tickets
 USER 10001:10001
 EXPOSE 8000

@@ -7,15 +7,16 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-ON_POSTGRES := case "$${DATABASE_URL:-}" in postgres://* | postgresql://*) true ;; *) false ;; esac
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package-lock.json frontend/public -type f 2>/dev/null)
 
 .PHONY: help run venv frontend migrate lint test test-backend test-frontend test-e2e test-deploy \
-	test-smoke test-fuzz test-outage test-soak schema clean
+	test-smoke test-fuzz test-outage test-soak test-embedded schema clean
 
 help:
-	@echo "make run   - start Service Desk at http://$(HOST):$(PORT)/ (SQLite unless DATABASE_URL is set)"
-	@echo "make test  - run every test suite (PostgreSQL when DATABASE_URL points at it)"
+	@echo "make run   - start Service Desk at http://$(HOST):$(PORT)/"
+	@echo "make test  - run every test suite"
+	@echo "Both use the PostgreSQL database in DATABASE_URL; without it, an embedded PostgreSQL"
+	@echo "server of this checkout (tools/devdb, data in .pgdata/) that runs while they do."
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@interpreter=$$(tools/find-python) && echo "Using $$interpreter" && \
@@ -40,11 +41,23 @@ frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 # The SPA is built when its sources changed since the last build (and skipped before it exists).
 frontend: $(if $(wildcard frontend/package.json),frontend/dist/index.html)
 
+# The embedded PostgreSQL server of `make run` and `make test` (tools/devdb) on a data folder of
+# its own: migrations, a search by word form and by substring, the data kept across a restart.
+test-embedded: venv
+	$(PYTHON) -m pytest -c tools/devdb_smoke/pytest.ini --rootdir tools/devdb_smoke tools/devdb_smoke
+
+run: export DEBUG ?= true
+
+# The targets below use the database in DATABASE_URL (Django's system checks ask the server for
+# its version, so even `spectacular` does). Without it, each runs again under tools/devdb, which
+# starts this checkout's embedded PostgreSQL (data in .pgdata/), sets DATABASE_URL for the
+# target and stops the server when it ends, Ctrl-C and failures included.
+ifdef DATABASE_URL
+
 migrate: venv
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py createcachetable
 
-run: export DEBUG ?= true
 run: venv frontend migrate
 	$(PYTHON) manage.py bootstrap_admin
 	@echo "Service Desk: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
@@ -80,21 +93,32 @@ test-smoke: venv
 
 # Schemathesis over every operation, as an agent and as a requester, against gunicorn.
 test-fuzz: venv
-	@if $(ON_POSTGRES); then DATABASE_URL=$$($(PYTHON) tools/fresh-db fuzz) PYTHON=$(PYTHON) tools/fuzz/run; \
-	else echo "test-fuzz: skipped (it needs DATABASE_URL pointing at PostgreSQL)"; fi
+	DATABASE_URL=$$($(PYTHON) tools/fresh-db fuzz) PYTHON=$(PYTHON) tools/fuzz/run
 
 # The database link cut (reset and blackholed) and restored under a running server.
 test-outage: venv
-	@if $(ON_POSTGRES); then DATABASE_URL=$$($(PYTHON) tools/fresh-db outage) PYTHON=$(PYTHON) tools/outage/run; \
-	else echo "test-outage: skipped (it needs DATABASE_URL pointing at PostgreSQL)"; fi
+	DATABASE_URL=$$($(PYTHON) tools/fresh-db outage) PYTHON=$(PYTHON) tools/outage/run
 
 # A short soak: 16 clients with reloads; every acknowledged write checked in the database.
 test-soak: venv
-	@if $(ON_POSTGRES); then DATABASE_URL=$$($(PYTHON) tools/fresh-db soak) PYTHON=$(PYTHON) tools/soak/run --duration 20 --reload; \
-	else echo "test-soak: skipped (it needs DATABASE_URL pointing at PostgreSQL)"; fi
+	DATABASE_URL=$$($(PYTHON) tools/fresh-db soak) PYTHON=$(PYTHON) tools/soak/run --duration 20 --reload
 
-test: lint test-backend test-frontend test-e2e test-deploy test-smoke test-fuzz test-outage test-soak
+test: lint test-backend test-frontend test-e2e test-deploy test-smoke test-fuzz test-outage test-soak \
+	test-embedded
 	@echo "All test suites passed."
 
+else
+
+run migrate lint test test-backend schema test-frontend test-e2e test-smoke test-fuzz test-outage \
+	test-soak: venv
+	@$(PYTHON) tools/devdb run $(MAKE) --no-print-directory $@
+
+test-deploy: $(VENV)/.installed-deploy
+	@$(PYTHON) tools/devdb run $(MAKE) --no-print-directory $@
+
+endif
+
+# The embedded server's data (.pgdata/) is kept; `$(PYTHON) tools/devdb stop && rm -rf .pgdata`
+# drops it.
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist staticfiles

@@ -112,26 +112,39 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL only, named by DATABASE_URL everywhere. For development and tests, `make run` and
+# `make test` start this checkout's embedded server (tools/devdb) and set it; there is no default,
+# so that no process ever runs against a database that nobody chose.
+_database_url = env_str("DATABASE_URL")  # lower case: not a setting, kept off debug pages
+if not _database_url:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Set it to a PostgreSQL database "
+        "(postgres://user:password@host:5432/name), or use `make run` / `make test`, which start "
+        "an embedded PostgreSQL server for development (or wrap a command: tools/devdb run CMD)."
+    )
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        _database_url,
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, skipping the per-request health check of connections in steady use.
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
-    # Fail fast when the database is unreachable instead of hanging a worker: a refused or
-    # silent connect gives up after DB_CONNECT_TIMEOUT; a link that drops packets mid-request
-    # is noticed by TCP within DB_TCP_USER_TIMEOUT_MS, idle pooled ones by the keepalives.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
-    _options.setdefault("tcp_user_timeout", env_int("DB_TCP_USER_TIMEOUT_MS", 3000))
-    _options.setdefault("keepalives", 1)
-    _options.setdefault("keepalives_idle", env_int("DB_KEEPALIVES_IDLE", 10))
-    _options.setdefault("keepalives_interval", 3)
-    _options.setdefault("keepalives_count", 3)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must point at PostgreSQL (postgres://...), got {_database_url.split(':')[0]}://"
+    )
+# Django's backend, skipping the per-request health check of connections in steady use.
+DATABASES["default"]["ENGINE"] = "config.postgresql"
+# Fail fast when the database is unreachable instead of hanging a worker: a refused or
+# silent connect gives up after DB_CONNECT_TIMEOUT; a link that drops packets mid-request
+# is noticed by TCP within DB_TCP_USER_TIMEOUT_MS, idle pooled ones by the keepalives.
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
+_options.setdefault("tcp_user_timeout", env_int("DB_TCP_USER_TIMEOUT_MS", 3000))
+_options.setdefault("keepalives", 1)
+_options.setdefault("keepalives_idle", env_int("DB_KEEPALIVES_IDLE", 10))
+_options.setdefault("keepalives_interval", 3)
+_options.setdefault("keepalives_count", 3)
 # A pooled connection idle for longer than this (ms) is checked with `SELECT 1` before a request
 # uses it; one that served a request more recently is trusted (see config/postgresql/base.py).
 DB_HEALTH_CHECK_IDLE_MS = env_int("DB_HEALTH_CHECK_IDLE_MS", 1000)

@@ -21,6 +21,15 @@ def venv_bin() -> Path:
     return Path(sys.executable).parent
 
 
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """The PostgreSQL server of the checks (Django's own checks ask it for its version)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        pytest.fail("DATABASE_URL is not set: run `make test-deploy`, which starts a server")
+    return url
+
+
 class _Tally:
     """Counts outcomes per test (a failed setup or teardown counts the test as failed)."""
 

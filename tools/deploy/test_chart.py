@@ -271,7 +271,7 @@ def app_environment_variables() -> set[str]:
     return names
 
 
-def django_deploy_check(values_file: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def django_deploy_check(values_file: Path, database_url: str) -> subprocess.CompletedProcess[str]:
     """`manage.py check --deploy` with the settings a release of these values gives the pods."""
     rendered = manifests(helm.template(str(CHART), values_of(values_file)))
     settings = by_kind(rendered, "ConfigMap")[0]["data"]
@@ -279,7 +279,7 @@ def django_deploy_check(values_file: Path, tmp_path: Path) -> subprocess.Complet
         "PATH": os.environ["PATH"],
         **settings,
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -290,16 +290,16 @@ def django_deploy_check(values_file: Path, tmp_path: Path) -> subprocess.Complet
     )
 
 
-def test_a_production_release_passes_djangos_deployment_checklist(tmp_path: Path) -> None:
-    result = django_deploy_check(CHART / "ci" / "full-values.yaml", tmp_path)
+def test_a_production_release_passes_djangos_deployment_checklist(database_url: str) -> None:
+    result = django_deploy_check(CHART / "ci" / "full-values.yaml", database_url)
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_default_values_leave_only_the_hsts_scope_to_the_deployment_checklist(
-    tmp_path: Path,
+    database_url: str,
 ) -> None:
-    result = django_deploy_check(CHART / "ci" / "default-values.yaml", tmp_path)
+    result = django_deploy_check(CHART / "ci" / "default-values.yaml", database_url)
 
     assert "System check identified" in result.stdout + result.stderr
     # Production defaults: HTTPS redirect, HSTS for a year and secure cookies behind the

@@ -47,6 +47,7 @@ def test_static_files_are_collected_at_build_time_without_a_real_secret() -> Non
     (collect,) = [i for i in FINAL.all("RUN") if "collectstatic" in i.arguments]
     assert "SECRET_KEY=" in collect.arguments
     assert "SECRET_KEY" not in FINAL.env()
+    assert "DATABASE_URL" not in FINAL.env()
     assert not FINAL.all("ARG")
 
 
@@ -74,6 +75,7 @@ def test_the_health_check_asks_healthz_with_python() -> None:
         ".venv",
         "frontend/node_modules",
         "frontend/dist",
+        ".pgdata",
         "db.sqlite3",
         ".env",
         "tickets/__pycache__",

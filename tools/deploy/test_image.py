@@ -6,7 +6,9 @@ command), the SPA built from a clean copy of frontend/ with `npm ci && npm run b
 current frontend/dist when it is newer than every source), only the files the final stage
 COPYs (minus .dockerignore), `collectstatic` with the RUN line's own throwaway settings, then
 the compose migrate command and the image's CMD (gunicorn with config/gunicorn.conf.py) run
-as a non-root user on a read-only code tree. HTTP checks go to that server.
+as a non-root user on a read-only code tree, on a fresh database next to the one in
+DATABASE_URL (tools/fresh-db; `make test-deploy` starts the embedded server when it is unset).
+HTTP checks go to that server.
 """
 
 import gzip
@@ -204,19 +206,31 @@ def http(
         return error.code, dict(error.headers), error.read()
 
 
+def fresh_database(database_url: str, suffix: str) -> str:
+    """The URL of a new empty database `<name>_<suffix>` on the server of `database_url`."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "fresh-db"), suffix],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 @pytest.fixture(scope="session")
-def image() -> Iterator[Image]:
+def image(database_url: str) -> Iterator[Image]:
     # Not under pytest's own temp folder, which only root may enter.
     base = Path(tempfile.mkdtemp(prefix="service-desk-image-"))
     base.chmod(0o755)
     try:
-        yield from serve(base)
+        yield from serve(base, fresh_database(database_url, "image"))
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def serve(base: Path) -> Iterator[Image]:
-    """Builds the image under `base`, migrates its database and runs its server."""
+def serve(base: Path, database_url: str) -> Iterator[Image]:
+    """Builds the image under `base`, migrates the empty database and runs its server."""
     root = base / "root"
     root.mkdir()
     # `python` and `npm` of the build stages: Python 3.12 (the venv's base) and Node.
@@ -227,14 +241,10 @@ def serve(base: Path) -> Iterator[Image]:
 
     workdir = image_path(root, FINAL.all("WORKDIR")[-1].arguments, root)
     make_read_only(root)
-    # The writable places of a pod: /tmp (an emptyDir) and, for this test, the SQLite file.
+    # The writable place of a pod: /tmp (an emptyDir).
     tmp = root / "tmp"
     tmp.mkdir(exist_ok=True)
     tmp.chmod(0o1777)
-    data = base / "data"
-    data.mkdir()
-    if os.geteuid() == 0:
-        os.chown(data, APP_UID, APP_UID)
 
     port = free_port()
     env = base_env(root, FINAL, tool_bin) | {
@@ -243,7 +253,7 @@ def serve(base: Path) -> Iterator[Image]:
         "SECRET_KEY": "image-test-" + os.urandom(16).hex(),
         "DEBUG": "false",
         "ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
         "ADMIN_PASSWORD": "image-test-admin-password",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
