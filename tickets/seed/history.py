@@ -27,6 +27,8 @@ CHANGE_FIELDS = (
     "comment",
     "internal",
 )
+# History values are JSON numbers and plain strings: nothing in them needs escaping.
+PLAIN_CHANGE_FIELDS = ("field", "old_value", "new_value")
 
 Event = tuple[Any, ...]
 

@@ -13,7 +13,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -76,7 +76,7 @@ def _plain(model_field: models.Field) -> bool:
     return bool(values) and not any(c in value for value in values for c in SPECIAL)
 
 
-def _expression(model_field: models.Field, value: str, offset: str | None) -> str:
+def _expression(model_field: models.Field, value: str, offset: str | None, plain: bool) -> str:
     """The f-string part that writes `value` (a row item) for the field, in COPY's text format.
     Times are whole seconds since the epoch; JSON values are JSON text already."""
     if isinstance(model_field, models.DateTimeField):
@@ -85,7 +85,7 @@ def _expression(model_field: models.Field, value: str, offset: str | None) -> st
         return f"{{days[{value} // 86400]}} {{clock[{value} % 86400]}}"
     if isinstance(model_field, models.BooleanField):
         return f"{{'t' if {value} else 'f'}}"
-    shown = value if _plain(model_field) else f"text({value})"
+    shown = value if plain or _plain(model_field) else f"text({value})"
     if offset is not None:
         shown = f"{offset} + {value}"
     return f"{{n if {value} is None else {shown}}}" if model_field.null else f"{{{shown}}}"
@@ -98,12 +98,14 @@ class Table:
     A column whose field the rows hold (by name, in the order of `fields`) takes the row's value;
     any other gets the field's default. Ids are written too, since comments and history refer to
     rows made in the same batch; `offsets` names the fields whose values count from the batch's
-    first comment or history id (`first_comment`, `first_change`).
+    first comment or history id (`first_comment`, `first_change`); `plain` those whose values
+    the generator makes without any character that COPY escapes, so none is looked for.
     """
 
     model: type[models.Model]
     fields: Sequence[str]
     offsets: Mapping[str, str] = field(default_factory=dict)
+    plain: Collection[str] = ()
     columns: list[str] = field(init=False)
     format: Callable[[list[tuple[Any, ...]], int, int], str] = field(init=False)
 
@@ -117,7 +119,9 @@ class Table:
             self.columns.append(model_field.column)
             if model_field.name in position:
                 value = f"r[{position[model_field.name]}]"
-                parts.append(_expression(model_field, value, self.offsets.get(model_field.name)))
+                offset = self.offsets.get(model_field.name)
+                plain = model_field.name in self.plain
+                parts.append(_expression(model_field, value, offset, plain))
             else:
                 default = model_field.get_db_prep_save(model_field.get_default(), connection)
                 names[f"default{len(parts)}"] = copy_value(default)

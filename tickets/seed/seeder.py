@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from tickets.models import Comment, Ticket, TicketChange
 
-from .history import CHANGE_FIELDS, COMMENT_FIELDS
+from .history import CHANGE_FIELDS, COMMENT_FIELDS, PLAIN_CHANGE_FIELDS
 from .indexes import MAINTENANCE_WORK_MEM, Dropped, IndexKeeper, TaskRunner, tasks_for
 from .loading import CopyBatches, CopyWriter, ParallelLoad, Progress, Table
 from .proportions import MAX_CHANGES, MAX_COMMENTS, SPAN_DAYS
@@ -71,7 +71,12 @@ def ticket_tables() -> tuple[Table, Table, Table]:
     return (
         Table(Ticket, TICKET_FIELDS),
         Table(Comment, COMMENT_FIELDS, {"id": "first_comment"}),
-        Table(TicketChange, CHANGE_FIELDS, {"id": "first_change", "comment": "first_comment"}),
+        Table(
+            TicketChange,
+            CHANGE_FIELDS,
+            {"id": "first_change", "comment": "first_comment"},
+            PLAIN_CHANGE_FIELDS,
+        ),
     )
 
 
