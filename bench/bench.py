@@ -30,7 +30,7 @@ BENCH = ROOT / "bench"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DEFAULT_URL = "postgres://bench:bench@127.0.0.1:5432/servicedesk_bench"
 SERVICE_PORT, RAW_PORT = 8101, 8102
-PASSWORD = "seed-password-2026"  # seed_tickets' default
+PASSWORD = "seed-password-2026"  # given to seed_tickets, so reused databases keep working
 AGENT, REQUESTER = "agent001", "user0100"
 SEARCH = "принтер"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", None)  # None: a Unix socket
@@ -149,7 +149,9 @@ def prepare_database(env: dict[str, str], url: str, count: int, reseed: bool) ->
         return
     out(f"Seeding {count:,} tickets (the database has {have:,}) ...")
     started = time.monotonic()
-    summary = manage(env, "seed_tickets", "--count", str(count), "--reset", stream=True)
+    # DEBUG is off as in production: the seed needs to be told that this database is meant.
+    seed = ["--count", str(count), "--reset", "--no-input", "--allow-production"]
+    summary = manage(env, "seed_tickets", *seed, "--password", PASSWORD, stream=True)
     out(f"Seed: {time.monotonic() - started:.1f} s wall, including process start")
     for line in summary.splitlines():
         if line.startswith(("Seeded", "  rebuilt")):

@@ -1,5 +1,7 @@
-"""The seed_tickets command: realistic, consistent, deterministic demo and benchmark data."""
+"""The seed_tickets command: realistic, consistent, deterministic demo and benchmark data, and
+the guards that keep it from harming a database it was not meant for (PostgreSQL only)."""
 
+import re
 from collections import Counter
 from io import StringIO
 from itertools import pairwise
@@ -9,29 +11,48 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from tickets.management.commands.seed_tickets import (
-    ADVISORY_LOCK,
-    DEFAULT_PASSWORD,
-    RESTORE_TABLE,
-    CopyBatches,
-    IndexKeeper,
-)
 from tickets.models import Comment, Ticket, TicketChange
+from tickets.seed.indexes import RESTORE_TABLE, IndexKeeper
+from tickets.seed.loading import CopyBatches
+from tickets.seed.seeder import ADVISORY_LOCK, ticket_tables
 
 from .factories import make_ticket, make_user
 
 User = get_user_model()
 
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="COPY, parallel loads and index rebuilds"
+    ),
+]
+
 COUNT = 300
 OPTIONS = {"agents": 5, "requesters": 40, "seed": 7, "end": "2026-06-01", "batch": 70}
+PUBLISHED_PASSWORD = "seed-password-2026"  # what every seeded account had before
+
+
+@pytest.fixture(autouse=True)
+def _debug(settings: Any) -> None:
+    """The command runs with DEBUG on, as on a developer's machine, unless a test says not."""
+    settings.DEBUG = True
 
 
 def seed(**overrides: Any) -> str:
     out = StringIO()
-    call_command("seed_tickets", **{"count": COUNT, **OPTIONS, **overrides}, stdout=out)
+    options = {"count": COUNT, **OPTIONS, "interactive": False, **overrides}
+    call_command("seed_tickets", **options, stdout=out)
     return out.getvalue()
+
+
+def printed_password(output: str) -> str:
+    match = re.search(
+        r"^Password of the seeded accounts \(agent001\.\.\., user0001\.\.\.\): (\S+)$", output, re.M
+    )
+    assert match, output
+    return match.group(1)
 
 
 def snapshot() -> list[tuple[Any, ...]]:
@@ -171,12 +192,42 @@ def test_seeded_tickets_are_found_by_cyrillic_search(seeded, agent_client):
     assert response.json()["count"] > 0
 
 
-def test_seeded_users_share_one_known_password(seeded):
-    agent, requester = User.objects.get(username="agent001"), User.objects.get(username="user0001")
+def test_seeded_users_share_the_password_given(db):
+    output = seed(password="Пароль для демо")
 
-    assert agent.check_password(DEFAULT_PASSWORD)
-    assert requester.check_password(DEFAULT_PASSWORD)
+    agent, requester = User.objects.get(username="agent001"), User.objects.get(username="user0001")
+    assert agent.check_password("Пароль для демо")
+    assert requester.check_password("Пароль для демо")
     assert agent.password == requester.password
+    assert "Пароль для демо" not in output
+
+
+def test_a_seeded_agent_signs_in_with_the_printed_password(seeded, anon_client):
+    password = printed_password(seeded)
+
+    response = anon_client.post(
+        "/api/auth/token", {"username": "agent001", "password": password}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["token"]
+    assert User.objects.get(username="user0001").check_password(password)
+
+
+def test_the_published_password_no_longer_works(seeded, anon_client):
+    response = anon_client.post(
+        "/api/auth/token", {"username": "agent001", "password": PUBLISHED_PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert not any(u.check_password(PUBLISHED_PASSWORD) for u in User.objects.all())
+
+
+def test_every_run_makes_another_password(seeded):
+    again = seed(reset=True)
+
+    assert printed_password(again) != printed_password(seeded)
+    assert User.objects.get(username="agent001").check_password(printed_password(again))
 
 
 def test_dates_span_two_years_before_the_end_day(seeded):
@@ -208,13 +259,46 @@ def test_another_seed_gives_other_data(seeded):
 def test_without_reset_it_appends_and_reuses_the_users(seeded):
     users = User.objects.count()
     top = Ticket.objects.order_by("-id").first().pk
+    before = snapshot()
 
     seed(count=50, password="another-password")
 
     assert Ticket.objects.count() == COUNT + 50
     assert Ticket.objects.order_by("-id").first().pk == top + 50
+    assert snapshot()[:COUNT] == before
     assert User.objects.count() == users
-    assert User.objects.get(username="user0001").check_password("another-password")
+
+
+def test_without_reset_it_keeps_tickets_and_users_it_did_not_seed(seeded):
+    other = make_user("anna")
+    kept = make_ticket(title="Не сидированный", requester=other)
+
+    seed(count=50)
+
+    assert Ticket.objects.filter(pk=kept.pk, title="Не сидированный").exists()
+    assert Ticket.objects.count() == COUNT + 51
+    assert User.objects.filter(pk=other.pk).exists()
+
+
+def test_without_reset_existing_seeded_accounts_keep_their_password(seeded):
+    password = printed_password(seeded)
+
+    output = seed(count=50, requesters=45, password="another-password")
+
+    assert User.objects.get(username="agent001").check_password(password)
+    assert User.objects.get(username="user0001").check_password(password)
+    assert User.objects.get(username="user0045").check_password("another-password")
+    assert "the 45 that existed already keep theirs" in output
+
+
+def test_without_reset_it_refuses_to_assign_tickets_to_an_account_that_is_not_an_agent(db):
+    make_user("agent002")
+
+    with pytest.raises(CommandError, match="agent002 exist but are not active staff accounts"):
+        seed()
+
+    assert not Ticket.objects.exists()
+    assert not User.objects.get(username="agent002").is_staff
 
 
 def test_reset_deletes_tickets_and_seeded_users_but_keeps_other_users(seeded):
@@ -226,6 +310,71 @@ def test_reset_deletes_tickets_and_seeded_users_but_keeps_other_users(seeded):
     assert Ticket.objects.count() == 10
     assert not User.objects.filter(username__in=["agent003", "user0004"]).exists()
     assert User.objects.filter(pk=other.pk).exists()
+
+
+def test_reset_asks_for_confirmation_and_a_no_deletes_nothing(seeded, monkeypatch):
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or "no")
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="Reset cancelled: nothing was changed"):
+        seed(reset=True, interactive=True, count=10)
+
+    assert "--reset deletes ALL 300 tickets" in questions[0]
+    assert "Type 'yes' to continue" in questions[0]
+    assert snapshot() == before
+
+
+def test_reset_goes_ahead_when_the_answer_is_yes(seeded, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda question: "yes")
+
+    seed(reset=True, interactive=True, count=10)
+
+    assert Ticket.objects.count() == 10
+
+
+@pytest.mark.parametrize("flag", ["--no-input", "--noinput"])
+def test_no_input_resets_without_asking(seeded, monkeypatch, flag):
+    monkeypatch.setattr("builtins.input", lambda question: pytest.fail("asked: " + question))
+
+    call_command(
+        "seed_tickets", "--reset", flag, "--count=10", "--agents=5", "--requesters=40",
+        stdout=StringIO(),
+    )  # fmt: skip
+
+    assert Ticket.objects.count() == 10
+
+
+def test_it_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+
+    message = (
+        "seed_tickets writes demo data and is meant for development, and DEBUG is off. If this "
+        "database may really get seeded tickets and accounts, pass --allow-production."
+    )
+    with pytest.raises(CommandError, match=re.escape(message)):
+        seed(reset=True)
+
+    assert not Ticket.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_allow_production_runs_it_with_debug_off(db, settings):
+    settings.DEBUG = False
+
+    seed(count=20, allow_production=True)
+
+    assert Ticket.objects.count() == 20
+
+
+def test_it_copies_every_stored_column_the_model_declares_and_no_generated_one():
+    tickets, comments, changes = ticket_tables()
+
+    for table in (tickets, comments, changes):
+        model_fields = table.model._meta.concrete_fields
+        assert table.columns == [f.column for f in model_fields if not f.generated]
+    assert "status_rank" not in tickets.columns
+    assert "id" in tickets.columns
 
 
 def test_reset_keeps_the_seeded_users_it_reuses(seeded):
@@ -262,6 +411,19 @@ def schema() -> tuple[set[Any], set[Any]]:
         return indexes, set(cursor.fetchall())
 
 
+def secondary_indexes() -> list[str]:
+    """The ticket table's indexes but unique ones (its primary key), as the migrations made them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes"
+            " WHERE tablename = %s AND indexdef NOT LIKE 'CREATE UNIQUE %%'",
+            [Ticket._meta.db_table],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    assert names
+    return names
+
+
 def restore_table_exists() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RESTORE_TABLE])
@@ -280,13 +442,6 @@ def history() -> list[tuple[Any, ...]]:
     return [*comments, *changes]
 
 
-on_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="COPY, parallel loads and index rebuilds"
-)
-
-
-@pytest.mark.postgres
-@on_postgres
 def test_a_bulk_load_restores_every_index_and_foreign_key(db):
     before = schema()
 
@@ -297,8 +452,6 @@ def test_a_bulk_load_restores_every_index_and_foreign_key(db):
     assert not restore_table_exists()
 
 
-@pytest.mark.postgres
-@on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_parallel_load_leaves_the_indexes_and_foreign_keys_the_migrations_made():
     before = schema()
@@ -307,13 +460,12 @@ def test_a_parallel_load_leaves_the_indexes_and_foreign_keys_the_migrations_made
 
     assert schema() == before
     assert not restore_table_exists()
-    assert "rebuilt index ticket_search_text_trgm_idx" in output
+    assert all(f"rebuilt index {name}" in output for name in secondary_indexes())
     assert Ticket.objects.count() == COUNT
     assert TicketChange.objects.filter(action="created").count() == COUNT
+    assert not Ticket.objects.filter(updated_at__lt=F("created_at")).exists()
 
 
-@pytest.mark.postgres
-@on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_data_do_not_depend_on_the_number_of_processes():
     seed(jobs=1, reset=True)
@@ -324,8 +476,6 @@ def test_the_data_do_not_depend_on_the_number_of_processes():
     assert (snapshot(), history(), list(Ticket.objects.order_by("id").values_list("id"))) == first
 
 
-@pytest.mark.postgres
-@on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_after_a_parallel_load_new_rows_get_fresh_ids():
     seed(jobs=2)
@@ -338,8 +488,6 @@ def test_after_a_parallel_load_new_rows_get_fresh_ids():
     assert [ticket.pk, comment.pk, change.pk] == [top + 1 for top in tops]
 
 
-@pytest.mark.postgres
-@on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_parallel_load_keeps_the_old_tickets_and_every_index(monkeypatch):
     seed(count=50, jobs=1)
@@ -360,8 +508,6 @@ def test_a_failed_parallel_load_keeps_the_old_tickets_and_every_index(monkeypatc
     assert not restore_table_exists()
 
 
-@pytest.mark.postgres
-@on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_next_run_rebuilds_indexes_that_an_interrupted_run_left_dropped():
     before = schema()
@@ -376,8 +522,6 @@ def test_the_next_run_rebuilds_indexes_that_an_interrupted_run_left_dropped():
     assert not restore_table_exists()
 
 
-@pytest.mark.postgres
-@on_postgres
 def test_it_refuses_to_run_beside_another_seed(db):
     other = connection.get_new_connection(connection.get_connection_params())
     other.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK])
