@@ -239,6 +239,7 @@ def encode_cursor(direction: str, position: Any) -> str:
 
 
 def decode_cursor(token: str) -> dict[str, Any]:
+    """A cursor of encode_cursor's; anything else is answered as DRF answers a bad cursor."""
     try:
         data = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         assert data["d"] in ("n", "p") and isinstance(data["p"], int | list)
@@ -251,7 +252,9 @@ class Listing:
     """One page of a list: its rows, where each lies (for the links), and whether there are
     rows before and after it."""
 
-    def __init__(self, conn: psycopg.Connection, condition: str, args: list[Any], size: int):
+    def __init__(
+        self, conn: psycopg.Connection, condition: str, args: list[Any], size: int
+    ) -> None:
         self.conn, self.condition, self.args, self.size = conn, condition, args, size
         self.rows: list[tuple[Any, ...]] = []
         self.positions: list[Any] = []
@@ -288,7 +291,10 @@ class Listing:
         ).fetchall()
         return [(list(row[len(KEYS) :]), row[: len(KEYS)]) for row in found]
 
-    def plain(self, order: list[tuple[str, bool]], cursor: dict[str, Any] | None, offset: int):
+    def plain(
+        self, order: list[tuple[str, bool]], cursor: dict[str, Any] | None, offset: int
+    ) -> None:
+        """A page in `order`: after (or before) a cursor's row, or at `offset`."""
         if len({descending for _, descending in order}) > 1:
             raise HttpError("400 Bad Request", {"ordering": ["One direction only."]})
         if cursor is not None and not (
