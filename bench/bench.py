@@ -4,6 +4,7 @@ Run it through `bench/run` (which installs what it needs); see bench/README.md.
 """
 
 import argparse
+import concurrent.futures
 import contextlib
 import datetime
 import json
@@ -19,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -30,9 +32,20 @@ BENCH = ROOT / "bench"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DEFAULT_URL = "postgres://bench:bench@127.0.0.1:5432/servicedesk_bench"
 SERVICE_PORT, RAW_PORT = 8101, 8102
-PASSWORD = "seed-password-2026"  # given to seed_tickets, so reused databases keep working
+PASSWORD = "bench-password-2026"  # the seeded users', given to seed_tickets --password
 AGENT, REQUESTER = "agent001", "user0100"
+USERS = [f"user{n:04d}" for n in range(1, 201)]  # one API token each: list (200 users)
 SEARCH = "принтер"
+DEEP_PAGES = 40  # a deep scenario requests the pages DEEP_PAGES - DEEP_SET + 1 to DEEP_PAGES
+DEEP_SET = 20
+WRITES = 2000  # PATCHes per write-cost measurement
+STATUSES = ["new", "in_progress", "on_hold", "resolved", "closed"]
+PRIORITIES = ["low", "medium", "high", "critical"]
+# 200 words the seed writes (tickets/management/commands/seed_tickets.py), Russian and
+# English, spread over their frequency in the seeded tickets from the rarest (a few in a
+# thousand tickets: "zoom") to the most common (a third of them: "спасибо"), in that order:
+# search (200 words).
+WORDS = (BENCH / "words.txt").read_text(encoding="utf-8").split()
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", None)  # None: a Unix socket
 
 
@@ -40,9 +53,12 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", None)  # None: a Unix socket
 class Scenario:
     name: str
     method: str
-    path: str  # a {id} in it is replaced by varied ticket ids
-    role: str = "agent"
+    path: str  # {id}: varied ticket ids; {word}: varied WORDS
+    role: str = "agent"  # or "users": USERS, each with their own token, in turn
     body: str | None = None  # Lua expression for the body
+    # Requests the pages DEEP_PAGES - DEEP_SET + 1 to DEEP_PAGES of `path`, reached by
+    # following `next` links (collected from each server beforehand, with its own tokens).
+    deep: bool = False
 
 
 SCENARIOS = [
@@ -76,8 +92,24 @@ SCENARIOS = [
             "'{\"description\": \"Обновлено: прогон ' .. nonce .. '-' .. tid .. '-' .. i .. '\"}'"
         ),
     ),
+    Scenario(
+        "update (status)",
+        "PATCH",
+        "/api/tickets/{id}",
+        # Each pass over the ids moves every ticket on by one status and one priority, so
+        # that every PATCH (but where the two wrk threads meet) writes.
+        body=(
+            '\'{"status": "\' .. statuses[(k + pass) % #statuses + 1] .. \'", '
+            '"priority": "\' .. priorities[(k + pass) % #priorities + 1] .. \'"}\''
+        ),
+    ),
     Scenario("list (requester)", "GET", "/api/tickets", role="requester"),
+    Scenario("list (deep)", "GET", "/api/tickets", deep=True),
+    Scenario("search (deep)", "GET", f"/api/tickets?search={quote(SEARCH)}", deep=True),
+    Scenario("search (200 words)", "GET", "/api/tickets?search={word}"),
+    Scenario("list (200 users)", "GET", "/api/tickets", role="users"),
 ]
+WRITE_COST = "write cost"  # not a wrk scenario: --only "write cost" selects it
 
 
 class Output:
@@ -373,23 +405,87 @@ def http(
         return status, raw
 
 
-def token_for(username: str) -> str:
+def token_for(username: str, password: str) -> str:
     status, body = http(
         "POST",
         f"http://127.0.0.1:{SERVICE_PORT}/api/auth/token",
-        {"username": username, "password": PASSWORD},
+        {"username": username, "password": password},
     )
     if status != 200:
         raise SystemExit(f"POST /api/auth/token for {username}: {status} {body}")
     return body["token"]
 
 
-def lua_script(scenario: Scenario, token: str, ids: list[int], nonce: str) -> str:
-    method = scenario.method
-    path = scenario.path.replace("{id}", "' .. ids[(i % #ids) + 1] .. '")
+def seeded_password(env: dict[str, str]) -> str:
+    """The password the seeded users have: PASSWORD (set again with `--count 0` if the
+    database was seeded with another)."""
+    status, _ = http(
+        "POST",
+        f"http://127.0.0.1:{SERVICE_PORT}/api/auth/token",
+        {"username": AGENT, "password": PASSWORD},
+    )
+    if status != 200:
+        out("The seeded users have another password: setting the bench's (seed_tickets --count 0)")
+        manage(
+            env, "seed_tickets", "--count", "0", "--allow-production", "--password", PASSWORD
+        )
+    return PASSWORD
+
+
+def user_tokens(usernames: list[str], password: str, cache: Path) -> list[str]:
+    """API tokens of many users, got the way a client gets them (POST /api/auth/token). A login
+    checks the password hash, most of a second of CPU: tokens are kept in `cache` between runs
+    and only those the service no longer accepts are asked for again."""
+    known: dict[str, str] = json.loads(cache.read_text()) if cache.exists() else {}
+
+    def token(username: str) -> str:
+        if username in known:
+            status, _ = http(
+                "GET",
+                f"http://127.0.0.1:{SERVICE_PORT}/api/tickets?page_size=1",
+                token=known[username],
+            )
+            if status == 200:
+                return known[username]
+        return token_for(username, password)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        tokens = list(pool.map(token, usernames))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({**known, **dict(zip(usernames, tokens, strict=True))}))
+    return tokens
+
+
+def deep_paths(port: int, path: str, token: str) -> list[str]:
+    """The paths of the pages DEEP_PAGES - DEEP_SET + 1 to DEEP_PAGES of a list, found by
+    following its `next` links from the first page, whatever they carry (a cursor, a page)."""
+    url, paths = f"http://127.0.0.1:{port}{path}", []
+    for page in range(1, DEEP_PAGES + 1):
+        status, body = http("GET", url, token=token)
+        if status != 200:
+            raise SystemExit(f"GET {url}: {status} {body!r:.300}")
+        if page > DEEP_PAGES - DEEP_SET:
+            parts = urlsplit(url)
+            paths.append(f"{parts.path}?{parts.query}" if parts.query else parts.path)
+        if not body.get("next"):
+            break
+        url = body["next"]
+    return paths or [path]
+
+
+def lua_list(values: list[str]) -> str:
+    """A Lua table of strings (ASCII: paths are percent-encoded, tokens hex)."""
+    return "{" + ", ".join(json.dumps(value) for value in values) + "}"
+
+
+def lua_script(scenario: Scenario, tokens: list[str], paths: list[str], nonce: str) -> str:
+    """wrk's script: request i goes to paths[i % #paths] with tokens[i % #tokens]."""
     body = scenario.body or "nil"
     return f"""
-local ids = {{{", ".join(map(str, ids))}}}
+local paths = {lua_list(paths)}
+local tokens = {lua_list(tokens)}
+local statuses = {lua_list(STATUSES)}
+local priorities = {lua_list(PRIORITIES)}
 local nonce = "{nonce}"
 local counter = 0
 function setup(thread)
@@ -399,12 +495,14 @@ end
 function init(args)
   i = (tid or 1) * 7919
 end
-wrk.headers["Authorization"] = "Token {token}"
 wrk.headers["Accept"] = "application/json"
 wrk.headers["Content-Type"] = "application/json"
 function request()
   i = i + 1
-  return wrk.format("{method}", '{path}', nil, {body})
+  local k = i % #paths
+  local pass = math.floor(i / #paths)
+  wrk.headers["Authorization"] = "Token " .. tokens[(i % #tokens) + 1]
+  return wrk.format("{scenario.method}", paths[k + 1], nil, {body})
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -415,6 +513,17 @@ function done(summary, latency, requests)
     e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
+
+
+def scenario_paths(scenario: Scenario, ids: list[int], deep: dict[str, list[str]]) -> list[str]:
+    """The paths wrk rotates through for a scenario (a deep one's are per server: `deep`)."""
+    if scenario.deep:
+        return deep[scenario.name]
+    if "{id}" in scenario.path:
+        return [scenario.path.replace("{id}", str(i)) for i in ids]
+    if "{word}" in scenario.path:
+        return [scenario.path.replace("{word}", quote(word)) for word in WORDS]
+    return [scenario.path]
 
 
 def run_wrk(port: int, script: Path, seconds: float, connections: int) -> dict[str, Any]:
@@ -445,24 +554,38 @@ def run_wrk(port: int, script: Path, seconds: float, connections: int) -> dict[s
 
 
 def normalised(body: Any) -> Any:
-    """A response without what legitimately differs between the two servers (ports)."""
+    """A response without what legitimately differs between the two servers: ports, and the
+    tokens in `next` and `previous` (each server has its own cursor format), of which only
+    whether there is a link counts."""
+    if isinstance(body, dict) and "results" in body:
+        body = {
+            **body,
+            **{key: "LINK" if body.get(key) else body.get(key) for key in ("next", "previous")},
+        }
     text = json.dumps(body, sort_keys=True, ensure_ascii=False)
     for port in (RAW_PORT, SERVICE_PORT):
         text = text.replace(f":{port}/", ":PORT/")
     return json.loads(text)
 
 
-def compare_responses(tokens: dict[str, str], ids: list[int]) -> None:
-    """The baseline must serve what the service serves, or the ratio means nothing."""
-    out("Same answers from both servers (GET scenarios, first request):")
+def compare_responses(
+    tokens: dict[str, list[str]], ids: list[int], deep: dict[int, dict[str, list[str]]]
+) -> None:
+    """The baseline must serve what the service serves, or the ratio means nothing. A deep
+    scenario compares the deepest page each server's own `next` links led to."""
+    out("Same answers from both servers (GET scenarios, first request; deep: the deepest page):")
     for scenario in SCENARIOS:
         if scenario.method != "GET":
             continue
-        path = scenario.path.replace("{id}", str(ids[0]))
-        answers = [
-            http("GET", f"http://127.0.0.1:{port}{path}", token=tokens[scenario.role])
-            for port in (SERVICE_PORT, RAW_PORT)
-        ]
+        answers = []
+        for port in (SERVICE_PORT, RAW_PORT):
+            if scenario.deep:
+                path = deep[port][scenario.name][-1]
+            else:
+                path = scenario_paths(scenario, ids, {})[0]
+            answers.append(
+                http("GET", f"http://127.0.0.1:{port}{path}", token=tokens[scenario.role][0])
+            )
         same = answers[0][0] == answers[1][0] and normalised(answers[0][1]) == normalised(
             answers[1][1]
         )
@@ -525,6 +648,170 @@ def cpu_table(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
     return lines
 
 
+@dataclass
+class WalReading:
+    """Where the server's WAL and the tickets table's update counters stood at one moment."""
+
+    lsn: str  # flushed
+    position: int  # bytes since 0/0
+    records: int
+    full_pages: int
+    updates: int
+    hot_updates: int
+    last_change: int  # the newest history entry's id
+
+
+def wal_reading(conn: psycopg.Connection) -> WalReading:
+    row = conn.execute(
+        "SELECT pg_current_wal_flush_lsn()::text,"
+        " (pg_current_wal_flush_lsn() - '0/0'::pg_lsn)::bigint, w.wal_records, w.wal_fpi,"
+        " t.n_tup_upd, t.n_tup_hot_upd,"
+        " (SELECT COALESCE(max(id), 0) FROM tickets_ticketchange)"
+        " FROM pg_stat_wal w, pg_stat_user_tables t"
+        " WHERE t.relid = 'tickets_ticket'::regclass"
+    ).fetchone()
+    return WalReading(*row)
+
+
+def own_wal(
+    conn: psycopg.Connection, before: WalReading, after: WalReading
+) -> tuple[int, int, int, int] | None:
+    """(WAL bytes, records, records with a full-page image, bytes of those images) written by
+    the transactions that added history entries between two readings, the PATCHes' own, read
+    back from the WAL with pg_walinspect; None where the extension or the right to use it is
+    missing."""
+    try:
+        return conn.execute(
+            "WITH xids AS (SELECT DISTINCT xmin::text AS xid FROM tickets_ticketchange"
+            "              WHERE id > %s AND id <= %s)"
+            " SELECT COALESCE(sum(r.record_length), 0)::bigint, count(*),"
+            "        count(*) FILTER (WHERE r.fpi_length > 0),"
+            "        COALESCE(sum(r.fpi_length), 0)::bigint"
+            " FROM pg_get_wal_records_info(%s::pg_lsn, %s::pg_lsn) r"
+            " WHERE r.xid::text IN (SELECT xid FROM xids)",
+            [before.last_change, after.last_change, before.lsn, after.lsn],
+        ).fetchone()
+    except psycopg.Error:
+        return None
+
+
+def write_cost(
+    port: int, token: str, kind: str, ids: list[int], url: str, writes: int, nonce: str
+) -> dict[str, Any]:
+    """WAL bytes, WAL records and full-page images per PATCH, and the share of HOT updates, for
+    `writes` PATCHes of one kind ("status": status only, "description") sent one at a time.
+
+    Where pg_walinspect may be used (README), the WAL figures are those of the PATCHes' own
+    transactions, read back from the WAL. Otherwise they are the whole server's: the WAL
+    position's move over the loop, and pg_stat_wal's counters, in which other databases' writes
+    meanwhile count too. pg_stat_wal and pg_stat_user_tables get each backend's counts at most
+    once a second, and, once it is idle, ten seconds after its last write: so a second after
+    the loop each server worker gets a request that ends a transaction, which makes its
+    backend hand them in at once (pg_stat_force_next_flush() acts on the calling backend only).
+    """
+    with psycopg.connect(url, autocommit=True) as db:
+        status = dict(
+            db.execute("SELECT id, status FROM tickets_ticket WHERE id = ANY(%s)", [ids]).fetchall()
+        )
+        client = HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {
+            "Authorization": f"Token {token}",
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
+        before = wal_reading(db)
+        started = time.monotonic()
+        for i in range(writes):
+            ticket = ids[i % len(ids)]
+            if kind == "status":  # the next status: every PATCH changes the ticket
+                status[ticket] = STATUSES[(STATUSES.index(status[ticket]) + 1) % len(STATUSES)]
+                body: dict[str, str] = {"status": status[ticket]}
+            else:
+                body = {"description": f"Стоимость записи: {nonce}-{port}-{i}"}
+            # Gunicorn's sync workers close each connection; the client opens the next one.
+            client.request("PATCH", f"/api/tickets/{ticket}", json.dumps(body), headers)
+            response = client.getresponse()
+            answer = response.read()
+            if response.status != 200:
+                raise SystemExit(f"PATCH /api/tickets/{ticket}: {response.status} {answer!r:.300}")
+        seconds = time.monotonic() - started
+        ended = wal_reading(db)
+        time.sleep(1.1)
+        for _ in range(8):
+            client.request("GET", f"/api/tickets/{ids[0]}", headers=headers)
+            client.getresponse().read()
+        client.close()
+        deadline = time.monotonic() + 15
+        while (after := wal_reading(db)).updates - before.updates < writes:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        own = own_wal(db, before, ended)
+    updates = after.updates - before.updates
+    inspected = own is not None
+    if own is None:
+        own = (
+            ended.position - before.position,
+            after.records - before.records,
+            after.full_pages - before.full_pages,
+            None,
+        )
+    return {
+        "bytes": own[0] / writes,
+        "page_bytes": None if own[3] is None else own[3] / writes,
+        "records": own[1] / writes,
+        "full_pages": own[2] / writes,
+        "hot": (after.hot_updates - before.hot_updates) / max(1, updates),
+        "updates": updates,
+        "rate": writes / seconds,
+        "own": inspected,
+    }
+
+
+def write_cost_report(
+    tokens: dict[str, list[str]], ids: list[int], url: str, writes: int, nonce: str
+) -> None:
+    out(f"Write cost: {writes:,} PATCHes per row, one at a time, as agent {AGENT}")
+    head = (
+        f"{'PATCH':<12} {'server':<8} | {'WAL bytes':>9} {'w/o FPI':>7} {'records':>7}"
+        f" {'FPI':>5} {'HOT':>5} | {'PATCH/s':>7}"
+    )
+    out(head)
+    out("-" * len(head))
+    own = True
+    # Each server its own half of the ids, and the order turned round for the second kind: the
+    # first change of a page after a checkpoint writes the whole page to the WAL, so a server
+    # that followed the other over the same pages would find them already written.
+    halves = {SERVICE_PORT: ids[0::2], RAW_PORT: ids[1::2]}
+    order = [("service", SERVICE_PORT), ("raw", RAW_PORT)]
+    for kind in ("status", "description"):
+        for target, port in order:
+            cost = write_cost(port, tokens["agent"][0], kind, halves[port], url, writes, nonce)
+            own = own and cost["own"]
+            note = "" if cost["updates"] >= writes else f"  (stats saw {cost['updates']:.0f})"
+            lean = (
+                "-" if cost["page_bytes"] is None else f"{cost['bytes'] - cost['page_bytes']:.0f}"
+            )
+            out(
+                f"{kind:<12} {target:<8} | {cost['bytes']:>9.0f} {lean:>7}"
+                f" {cost['records']:>7.1f} {cost['full_pages']:>5.2f} {cost['hot']:>5.0%} |"
+                f" {cost['rate']:>7.0f}{note}"
+            )
+        order.reverse()
+    out(
+        "per PATCH; w/o FPI: the bytes less the full-page images in them; FPI: records with a"
+        " full-page image; HOT: share of the tickets table's row updates that were HOT (no new"
+        " index entries)"
+    )
+    if own:
+        out("WAL: the PATCHes' own transactions, read back with pg_walinspect")
+    else:
+        out(
+            "WAL: the whole server's while the PATCHes ran (pg_walinspect not usable here, see"
+            " bench/README.md): other databases' writes count too"
+        )
+
+
 def environment_lines(url: str) -> Iterator[str]:
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True, text=True
@@ -562,11 +849,20 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="seed even if the data are there")
     parser.add_argument("--no-explain", action="store_true", help="skip the EXPLAIN ANALYZE part")
     parser.add_argument(
-        "--only", action="append", help="run only these scenarios (repeatable, by name)"
+        "--only",
+        action="append",
+        help=f"run only these scenarios (repeatable, by name; {WRITE_COST!r} for that report)",
+    )
+    parser.add_argument(
+        "--writes", type=int, default=WRITES, help=f"PATCHes per write-cost row ({WRITES:,})"
     )
     args = parser.parse_args()
     if args.quick:
         args.count, args.duration, args.warmup = 20_000, 3.0, 1.0
+        args.writes = min(args.writes, 500)
+    known = {s.name for s in SCENARIOS} | {WRITE_COST}
+    if unknown := set(args.only or ()) - known:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
 
     base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     url, name, admin_url = database_urls(base, args.count)
@@ -579,6 +875,8 @@ def main() -> None:
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONUNBUFFERED": "1",
+        # list (200 users) logs 200 requesters in from one address at the start.
+        "THROTTLE_LOGIN_ADDRESS": "100000/min",
     }
     out(f"Service Desk benchmark, {stamp}: {args.count:,} tickets, {args.connections} connections")
     out(f"database: {name}")
@@ -599,9 +897,28 @@ def main() -> None:
     try:
         service.wait_ready()
         raw.wait_ready()
-        tokens = {"agent": token_for(AGENT), "requester": token_for(REQUESTER)}
+        password = seeded_password(env)
+        tokens = {
+            "agent": [token_for(AGENT, password)],
+            "requester": [token_for(REQUESTER, password)],
+        }
+        if any(s.role == "users" for s in SCENARIOS if not args.only or s.name in args.only):
+            started = time.monotonic()
+            tokens["users"] = user_tokens(USERS, password, BENCH / "results" / f".tokens-{name}")
+            out(f"tokens of {len(USERS)} requesters: {time.monotonic() - started:.1f} s")
+        else:
+            tokens["users"] = tokens["requester"]
         out(f"clients: agent {AGENT}, requester {REQUESTER}, token authentication")
-        compare_responses(tokens, ids)
+        deep = {
+            port: {s.name: deep_paths(port, s.path, tokens[s.role][0]) for s in SCENARIOS if s.deep}
+            for port in (SERVICE_PORT, RAW_PORT)
+        }
+        reached = {n: len(p) for n, p in deep[SERVICE_PORT].items()}
+        out(
+            f"deep pages: {DEEP_PAGES - DEEP_SET + 1} to {DEEP_PAGES} of each list, by its next"
+            f" links ({', '.join(f'{n}: {c} found' for n, c in reached.items())})"
+        )
+        compare_responses(tokens, ids, deep)
         out(
             f"wrk: 2 threads, {args.connections} connections, {args.warmup:g} s warm-up then "
             f"{args.duration:g} s per measurement; service and raw alternate per scenario"
@@ -611,13 +928,14 @@ def main() -> None:
         nonce = stamp.replace("-", "")
         results: dict[str, dict[str, dict[str, Any]]] = {}
         for number, scenario in enumerate(scenarios):
-            script = workdir / f"scenario{number}.lua"
-            script.write_text(lua_script(scenario, tokens[scenario.role], ids, nonce))
             order = [("service", SERVICE_PORT), ("raw", RAW_PORT)]
             if number % 2:
                 order.reverse()
             results[scenario.name] = {}
             for target, port in order:
+                script = workdir / f"scenario{number}-{target}.lua"
+                paths = scenario_paths(scenario, ids, deep[port])
+                script.write_text(lua_script(scenario, tokens[scenario.role], paths, nonce))
                 run_wrk(port, script, args.warmup, args.connections)
                 server = service if target == "service" else raw
                 before = cpu_seconds(server, postmaster)
@@ -633,12 +951,13 @@ def main() -> None:
                     f" {cpu_text(workers, ' ms')}, PostgreSQL {cpu_text(database, ' ms')}"
                 )
         sampler.stopped.set()
-        out()
-        for line in table(results):
-            out(line)
-        out()
-        for line in cpu_table(results):
-            out(line)
+        if results:
+            out()
+            for line in table(results):
+                out(line)
+            out()
+            for line in cpu_table(results):
+                out(line)
         out()
         hwm, private = worker_memory(service.workers())
         out(
@@ -649,6 +968,14 @@ def main() -> None:
         )
         hwm, private = worker_memory(raw.workers())
         out(f"raw worker memory: VmHWM {hwm / 1024:.0f} MiB, {private / 1024:.0f} MiB private")
+        if not args.only or WRITE_COST in args.only:
+            out()
+            with psycopg.connect(url) as conn:
+                version = conn.execute("SHOW server_version_num").fetchone()[0]
+            if int(version) >= 140000:
+                write_cost_report(tokens, ids, url, args.writes, nonce)
+            else:
+                out("Write cost: needs pg_stat_wal, PostgreSQL 14 or later")
     finally:
         sampler.stopped.set()
         service.stop()

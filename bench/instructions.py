@@ -14,7 +14,6 @@ It reuses the benchmark's database: run bench/run once first.
 """
 
 import argparse
-import contextlib
 import io
 import json
 import os
@@ -27,17 +26,30 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from bench import AGENT, DEFAULT_URL, REQUESTER, SCENARIOS, database_urls
+from bench import (
+    AGENT,
+    DEEP_PAGES,
+    DEEP_SET,
+    DEFAULT_URL,
+    PRIORITIES,
+    REQUESTER,
+    SCENARIOS,
+    STATUSES,
+    USERS,
+    database_urls,
+    scenario_paths,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 WARMUP = 30
 COLLECTED = re.compile(r"Collected : (\d+)")
 
 
-def request_for(scenario: Any, i: int, ids: list[int], nonce: str) -> tuple[str, str, Any]:
+def request_for(scenario: Any, i: int, paths: list[str], nonce: str) -> tuple[str, str, Any]:
     """(method, path, JSON body or None) of the i-th request, as the load benchmark makes it."""
-    path = scenario.path.replace("{id}", str(ids[i % len(ids)]))
+    path = paths[i % len(paths)]
     if scenario.name == "create":
         device = "Принтер" if i % 13 == 0 else "Монитор"
         title = f"{device} в кабинете {300 + i % 600} не работает"
@@ -45,6 +57,10 @@ def request_for(scenario: Any, i: int, ids: list[int], nonce: str) -> tuple[str,
         return "POST", path, {"title": title, "description": text, "priority": "high"}
     if scenario.name == "update":
         return "PATCH", path, {"description": f"Обновлено: прогон {nonce}-{i}"}
+    if scenario.name == "update (status)":
+        turn = i % len(paths) + i // len(paths)
+        status, priority = STATUSES[turn % len(STATUSES)], PRIORITIES[turn % len(PRIORITIES)]
+        return "PATCH", path, {"status": status, "priority": priority}
     return scenario.method, path, None
 
 
@@ -56,8 +72,9 @@ def caller(name: str, application: Any) -> Callable[[int], None]:
     from rest_framework.authtoken.models import Token
 
     [scenario] = [s for s in SCENARIOS if s.name == name]
-    user = get_user_model().objects.get(username=AGENT if scenario.role == "agent" else REQUESTER)
-    token = Token.objects.get_or_create(user=user)[0].key
+    usernames = {"agent": [AGENT], "requester": [REQUESTER], "users": USERS}[scenario.role]
+    users = get_user_model().objects.filter(username__in=usernames)
+    tokens = [Token.objects.get_or_create(user=user)[0].key for user in users]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id FROM tickets_ticket WHERE deleted_at IS NULL ORDER BY id LIMIT 200"
@@ -66,8 +83,7 @@ def caller(name: str, application: Any) -> Callable[[int], None]:
     connection.close()
     nonce = str(time.time_ns())
 
-    def call(i: int) -> None:
-        method, path, body = request_for(scenario, i, ids, nonce)
+    def send(method: str, path: str, body: Any, token: str) -> Any:
         path, _, query = path.partition("?")
         data = json.dumps(body).encode() if body is not None else b""
         environ = {
@@ -90,6 +106,25 @@ def caller(name: str, application: Any) -> Callable[[int], None]:
         body_out = b"".join(application(environ, lambda status, *_: answered.append(status)))
         if not answered[0].startswith("20"):
             raise SystemExit(f"{name}: {method} {path} answered {answered[0]}: {body_out[:300]!r}")
+        return json.loads(body_out) if body_out else None
+
+    if scenario.deep:
+        # The deep pages, reached by following `next` as the load benchmark does.
+        paths, path = [], scenario.path
+        for page in range(1, DEEP_PAGES + 1):
+            if page > DEEP_PAGES - DEEP_SET:
+                paths.append(path)
+            following = send("GET", path, None, tokens[0]).get("next")
+            if not following:
+                break
+            parts = urlsplit(following)
+            path = f"{parts.path}?{parts.query}"
+    else:
+        paths = scenario_paths(scenario, ids, {})
+
+    def call(i: int) -> None:
+        method, path, body = request_for(scenario, i, paths, nonce)
+        send(method, path, body, tokens[i % len(tokens)])
 
     return call
 
@@ -101,15 +136,12 @@ def child(tree: Path, name: str, requests: int) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     # Under valgrind a run takes fifty times as long: caches that expire by the clock would run
     # out at random points, so they last the whole run and every request counted is a
-    # steady-state one.
+    # steady-state one (as far as settings reach: a cache whose lifetime no setting names
+    # expires as it would).
     os.environ["AUTH_LOCAL_CACHE_SECONDS"] = os.environ["DB_HEALTH_CHECK_IDLE_MS"] = "86400000"
     import django
 
     django.setup()
-    with contextlib.suppress(ImportError):
-        from tickets import pagination
-
-        pagination.ESTIMATE_TTL_SECONDS = 86_400
     from django.core.wsgi import get_wsgi_application
 
     call = caller(name, get_wsgi_application())

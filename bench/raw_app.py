@@ -10,9 +10,14 @@ answer alike before measuring.
 
 Covered: token authentication (cached per worker), `GET /api/tickets` with `status`,
 `priority`, `search`, `ordering`, `page`, `page_size`; `GET /api/tickets/{id}`;
-`POST /api/tickets`; `PATCH /api/tickets/{id}` of title and description. Anything else is 404.
+`POST /api/tickets`; `PATCH /api/tickets/{id}` of title, description, status and priority. List
+answers link their next and previous pages with a cursor of this app's own (base64 of JSON: the
+row's keyset values, or its place among a search's ranked matches), and a request carrying one
+is a keyset read, `WHERE (created_at, id) < (...) ORDER BY created_at DESC, id DESC LIMIT n+1`
+or its like for the list's ordering. Anything else is 404.
 """
 
+import base64
 import os
 import re
 import time
@@ -26,6 +31,7 @@ import psycopg
 DATABASE_URL = os.environ["DATABASE_URL"]
 PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
 EXACT_COUNT_LIMIT, RANK_WINDOW = 1000, 100
+MAX_PAGE_DEPTH = 10_000  # page=N only while N * page_size stays within it; then cursors
 ESTIMATE_TTL = 30  # seconds, as the service's ESTIMATE_TTL_SECONDS
 STATUSES = ["new", "in_progress", "on_hold", "resolved", "closed"]
 PRIORITIES = ["low", "medium", "high", "critical"]
@@ -65,6 +71,14 @@ ORDER_COLUMNS = {
     "priority": "t.priority_rank",
     "created_at": "t.created_at",
     "updated_at": "t.updated_at",
+}
+CASTS = {
+    "t.id": "bigint",
+    "t.title": "text",
+    "t.status_rank": "integer",
+    "t.priority_rank": "integer",
+    "t.created_at": "timestamptz",
+    "t.updated_at": "timestamptz",
 }
 TICKET_PATH = re.compile(r"^/api/tickets/?$")
 DETAIL_PATH = re.compile(r"^/api/tickets/(\d{1,18})/?$")
@@ -160,95 +174,235 @@ def list_tickets(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
             match.append("t.id = %s")
             args.append(int(number))
         where.append(f"({' OR '.join(match)})")
-    order = []
-    for term in ",".join(query.get("ordering", [])).split(","):
-        if term.strip().lstrip("-") in ORDER_COLUMNS:
-            column = ORDER_COLUMNS[term.strip().lstrip("-")]
-            order.append(f"{column} DESC" if term.strip().startswith("-") else column)
-    if order and not any(o.startswith("t.id") for o in order):
-        order.append("t.id DESC" if order[-1].endswith("DESC") else "t.id")
-    ordering = ", ".join(order) or "t.created_at DESC, t.id DESC"
+    order = ordering_of(query)
     try:
         page = int(query.get("page", ["1"])[-1])
         size = min(int(query.get("page_size", [str(PAGE_SIZE)])[-1]), MAX_PAGE_SIZE)
         assert page >= 1 and size >= 1
     except (ValueError, AssertionError):
         raise HttpError("400 Bad Request", {"page": ["Enter a whole number from 1."]}) from None
+    cursor = decode_cursor(query["cursor"][-1]) if query.get("cursor") else None
+    if cursor is None and page * size > MAX_PAGE_DEPTH:
+        raise HttpError("400 Bad Request", {"page": ["Follow the next link to go deeper."]})
 
-    conn = db.get()
-    condition = " AND ".join(where)
-    offset, limit = (page - 1) * size, size + 1
-    window_size = None
+    list_ = Listing(db.get(), " AND ".join(where), args, size)
+    offset = 0 if cursor else (page - 1) * size
     if text and "ordering" not in query:
-        # Like the service: the newest RANK_WINDOW matches ranked by relevance, then by date.
-        window = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT t.id FROM tickets_ticket t WHERE {condition}"
-                f" ORDER BY t.created_at DESC, t.id DESC LIMIT {RANK_WINDOW}",
-                args,
-                prepare=False,
-            )
-        ]
-        window_size = len(window)
-        rows = []
-        if offset < len(window):
-            rank = "CASE WHEN t.title ILIKE %s ESCAPE '\\' THEN 10.0 ELSE 0.0 END"
-            rank_args: list[Any] = [like(text)]
-            if numeric:
-                rank = f"CASE WHEN t.id = %s THEN 100.0 ELSE ({rank}) END"
-                rank_args.insert(0, int(number))
-            rank = f"({rank}) + ts_rank_cd(t.search_vector, {TSQUERY})"
-            rank_args.append(text)
-            # The page is chosen among the window's tickets before their people are joined.
-            page_sql = (
-                f"SELECT t.*, {rank} AS search_rank FROM tickets_ticket t WHERE t.id = ANY(%s)"
-                " ORDER BY search_rank DESC, t.created_at DESC, t.id DESC LIMIT %s OFFSET %s"
-            )
-            rows = conn.execute(
-                f"SELECT {COLUMNS} FROM ({page_sql}) t {JOINS}"
-                " ORDER BY t.search_rank DESC, t.created_at DESC, t.id DESC",
-                # The array as text, as the service sends it.
-                [*rank_args, f"{{{','.join(map(str, window))}}}", limit, offset],
-                prepare=True,
-            ).fetchall()
-        start, end = max(offset, RANK_WINDOW), offset + limit
-        if len(window) == RANK_WINDOW and end > start:
-            rows += conn.execute(
-                f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE {condition}"
-                f" ORDER BY t.created_at DESC, t.id DESC LIMIT %s OFFSET %s",
-                [*args, end - start, start],
-                prepare=False,
-            ).fetchall()
+        list_.search(text, number if numeric else None, cursor, offset)
     else:
-        rows = conn.execute(
-            f"SELECT {COLUMNS} FROM tickets_ticket t {JOINS} WHERE {condition}"
-            f" ORDER BY {ordering} LIMIT %s OFFSET %s",
-            [*args, limit, offset],
-            prepare=False,
-        ).fetchall()
+        list_.plain(order, cursor, offset)
 
-    has_next = len(rows) > size
-    rows = rows[:size]
-    if has_next:
-        if window_size is not None and window_size < RANK_WINDOW:
-            count, exact = window_size, True
-        else:
-            count, exact = total(
-                conn, condition, args, known_more_than=offset + size, searching=bool(text)
-            )
-    elif rows or page == 1:
-        count, exact = offset + len(rows), True
-    else:
+    rows, positions = list_.rows, list_.positions
+    if not rows and page > 1 and cursor is None:
         raise HttpError("400 Bad Request", {"page": [f"There is no page {page}."]})
+    if list_.window_size is not None and list_.window_size < RANK_WINDOW:
+        count, exact = list_.window_size, True  # every match is in the window
+    elif list_.has_next or cursor:
+        count, exact = total(
+            list_.conn,
+            list_.condition,
+            args,
+            known_more_than=offset + size if list_.has_next else 0,
+            searching=bool(text),
+        )
+    else:
+        count, exact = offset + len(rows), True
     body = {
         "count": count,
         "count_exact": exact,
-        "next": link(environ, query, page + 1) if has_next else None,
-        "previous": link(environ, query, page - 1) if page > 1 else None,
+        "next": link(environ, query, "n", positions[-1]) if list_.has_next else None,
+        "previous": link(environ, query, "p", positions[0]) if list_.has_previous else None,
         "results": [ticket(row) for row in rows],
     }
     return "200 OK", [], orjson.dumps(body, option=JSON_OPTIONS)
+
+
+def ordering_of(query: dict[str, list[str]]) -> list[tuple[str, bool]]:
+    """(column, descending) of the list's order: the ordering key plus id the same way."""
+    order = []
+    for term in ",".join(query.get("ordering", [])).split(","):
+        name = term.strip().lstrip("-")
+        if name in ORDER_COLUMNS:
+            order.append((ORDER_COLUMNS[name], term.strip().startswith("-")))
+    if not order:
+        return [("t.created_at", True), ("t.id", True)]
+    if not any(column == "t.id" for column, _ in order):
+        order.append(("t.id", order[-1][1]))
+    return order
+
+
+def encode_cursor(direction: str, position: Any) -> str:
+    """This app's cursor: which way, and the row's keyset values or its place in the ranked
+    window, as base64 of JSON (the service's tokens look different, which is allowed)."""
+    data = orjson.dumps({"d": direction, "p": position}, option=JSON_OPTIONS)
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def decode_cursor(token: str) -> dict[str, Any]:
+    """A cursor of encode_cursor's; anything else is answered as DRF answers a bad cursor."""
+    try:
+        data = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        assert data["d"] in ("n", "p") and isinstance(data["p"], int | list)
+    except (ValueError, TypeError, KeyError, AssertionError, orjson.JSONDecodeError):
+        raise HttpError("404 Not Found", "Invalid cursor") from None
+    return data
+
+
+class Listing:
+    """One page of a list: its rows, where each lies (for the links), and whether there are
+    rows before and after it."""
+
+    def __init__(
+        self, conn: psycopg.Connection, condition: str, args: list[Any], size: int
+    ) -> None:
+        self.conn, self.condition, self.args, self.size = conn, condition, args, size
+        self.rows: list[tuple[Any, ...]] = []
+        self.positions: list[Any] = []
+        self.has_next = self.has_previous = False
+        self.window_size: int | None = None
+
+    def keyset(
+        self,
+        order: list[tuple[str, bool]],
+        after: list[Any] | None,
+        backwards: bool,
+        limit: int,
+        *,
+        offset: int = 0,
+        extra: str = "",
+        extra_args: list[Any] | None = None,
+    ) -> list[tuple[list[Any], tuple[Any, ...]]]:
+        """(keyset values, row) of up to `limit` rows in `order` (reversed if `backwards`)
+        after the row with the `after` values, one statement as the raw app's reads are."""
+        descending = order[0][1] != backwards
+        columns = ", ".join(column for column, _ in order)
+        where, args = self.condition + extra, [*self.args, *(extra_args or [])]
+        if after is not None:
+            marks = ", ".join(f"%s::{CASTS[column]}" for column, _ in order)
+            keys = ", ".join(column for column, _ in order)
+            where += f" AND ({keys}) {'<' if descending else '>'} ({marks})"
+            args += after
+        sort = ", ".join(f"{column} {'DESC' if descending else 'ASC'}" for column, _ in order)
+        found = self.conn.execute(
+            f"SELECT {COLUMNS}, {columns} FROM tickets_ticket t {JOINS} WHERE {where}"
+            f" ORDER BY {sort} LIMIT %s OFFSET %s",
+            [*args, limit, offset],
+            prepare=False,
+        ).fetchall()
+        return [(list(row[len(KEYS) :]), row[: len(KEYS)]) for row in found]
+
+    def plain(
+        self, order: list[tuple[str, bool]], cursor: dict[str, Any] | None, offset: int
+    ) -> None:
+        """A page in `order`: after (or before) a cursor's row, or at `offset`."""
+        if len({descending for _, descending in order}) > 1:
+            raise HttpError("400 Bad Request", {"ordering": ["One direction only."]})
+        if cursor is not None and not (
+            isinstance(cursor["p"], list) and len(cursor["p"]) == len(order)
+        ):
+            raise HttpError("404 Not Found", "Invalid cursor")
+        backwards = cursor is not None and cursor["d"] == "p"
+        found = self.keyset(
+            order, cursor["p"] if cursor else None, backwards, self.size + 1, offset=offset
+        )
+        more = len(found) > self.size
+        found = found[: self.size]
+        if backwards:
+            found.reverse()
+            self.has_previous, self.has_next = more, True
+        else:
+            self.has_next, self.has_previous = more, cursor is not None or offset > 0
+        self.positions = [key for key, _ in found]
+        self.rows = [row for _, row in found]
+
+    def window(self) -> list[tuple[int, Any]]:
+        """(id, created_at) of the newest RANK_WINDOW matches, which a search ranks."""
+        found = self.conn.execute(
+            f"SELECT t.id, t.created_at FROM tickets_ticket t WHERE {self.condition}"
+            f" ORDER BY t.created_at DESC, t.id DESC LIMIT {RANK_WINDOW}",
+            self.args,
+            prepare=False,
+        ).fetchall()
+        self.window_size = len(found)
+        return found
+
+    def ranked(
+        self, window: list[tuple[int, Any]], text: str, number: str | None, start: int, end: int
+    ) -> list[tuple[int, tuple[Any, ...]]]:
+        """(place, row) of the window's tickets ranked `start` to `end` (exclusive)."""
+        if start >= min(end, len(window)):
+            return []
+        rank = "CASE WHEN t.title ILIKE %s ESCAPE '\\' THEN 10.0 ELSE 0.0 END"
+        rank_args: list[Any] = [like(text)]
+        if number is not None:
+            rank = f"CASE WHEN t.id = %s THEN 100.0 ELSE ({rank}) END"
+            rank_args.insert(0, int(number))
+        rank = f"({rank}) + ts_rank_cd(t.search_vector, {TSQUERY})"
+        rank_args.append(text)
+        # The page is chosen among the window's tickets before their people are joined.
+        page_sql = (
+            f"SELECT t.*, {rank} AS search_rank FROM tickets_ticket t WHERE t.id = ANY(%s)"
+            " ORDER BY search_rank DESC, t.created_at DESC, t.id DESC LIMIT %s OFFSET %s"
+        )
+        rows = self.conn.execute(
+            f"SELECT {COLUMNS} FROM ({page_sql}) t {JOINS}"
+            " ORDER BY t.search_rank DESC, t.created_at DESC, t.id DESC",
+            # The array as text, as the service sends it.
+            [*rank_args, f"{{{','.join(str(w[0]) for w in window)}}}", end - start, start],
+            prepare=True,
+        ).fetchall()
+        return list(enumerate(rows, start))
+
+    def search(
+        self, text: str, number: str | None, cursor: dict[str, Any] | None, offset: int
+    ) -> None:
+        """Like the service: the newest RANK_WINDOW matches ranked by relevance, then the rest
+        newest first. A row's place is its rank in the window or, after it, its keyset values."""
+        newest = [("t.created_at", True), ("t.id", True)]
+        limit = self.size + 1
+        found: list[tuple[Any, tuple[Any, ...]]]
+        if cursor is not None and cursor["d"] == "n" and isinstance(cursor["p"], list):
+            # Past the window: a keyset read, no window needed.
+            found = self.keyset(newest, cursor["p"], False, limit)
+            self.has_previous = True
+        elif cursor is not None and cursor["d"] == "p":
+            window = self.window()
+            if isinstance(cursor["p"], list):
+                bound = list(window[-1][::-1]) if len(window) == RANK_WINDOW else None
+                extra, extra_args = "", []
+                if bound is not None:
+                    extra = " AND (t.created_at, t.id) < (%s::timestamptz, %s::bigint)"
+                    extra_args = bound
+                rest = self.keyset(
+                    newest, cursor["p"], True, limit, extra=extra, extra_args=extra_args
+                )[::-1]
+                end = len(window)
+            else:
+                rest, end = [], cursor["p"]
+            wanted = max(0, limit - len(rest))
+            head = self.ranked(window, text, number, max(0, end - wanted), end)
+            found = [*head, *rest][-limit:]
+            more = len(found) > self.size
+            found = found[-self.size :] if more else found
+            self.positions = [place for place, _ in found]
+            self.rows = [row for _, row in found]
+            self.has_previous, self.has_next = more, True
+            return
+        else:
+            window = self.window()
+            start = cursor["p"] + 1 if cursor is not None else offset
+            found = self.ranked(window, text, number, start, start + limit)
+            if len(window) == RANK_WINDOW and len(found) < limit:
+                if start <= len(window):
+                    bound = list(window[-1][::-1])
+                    found += self.keyset(newest, bound, False, limit - len(found))
+                else:
+                    found += self.keyset(newest, None, False, limit, offset=start)
+            self.has_previous = cursor is not None or offset > 0
+        self.has_next = len(found) > self.size
+        found = found[: self.size]
+        self.positions = [place for place, _ in found]
+        self.rows = [row for _, row in found]
 
 
 estimates: dict[tuple[str, tuple[Any, ...]], tuple[float, int]] = {}
@@ -290,13 +444,14 @@ def total(
     return max(estimate, counted, known_more_than + 1), False
 
 
-def link(environ: dict[str, Any], query: dict[str, list[str]], page: int) -> str:
-    params = {k: v for k, v in query.items() if k != "page"}
-    if page > 1:
-        params["page"] = [str(page)]
+def link(environ: dict[str, Any], query: dict[str, list[str]], direction: str, at: Any) -> str:
+    """The URL of the page after (or before) the row at `at`: the request's own filters,
+    ordering, search and page size, and a cursor in place of any page number."""
+    params = {k: v for k, v in query.items() if k not in ("page", "cursor")}
+    params["cursor"] = [encode_cursor(direction, at)]
     host = environ.get("HTTP_HOST") or environ["SERVER_NAME"]
     encoded = urlencode(sorted(params.items()), doseq=True)
-    return f"http://{host}{environ['PATH_INFO']}" + (f"?{encoded}" if encoded else "")
+    return f"http://{host}{environ['PATH_INFO']}?{encoded}"
 
 
 def retrieve(ticket_id: int, user: tuple[int, bool]) -> Response:
@@ -329,6 +484,9 @@ def read_json(environ: dict[str, Any]) -> dict[str, Any]:
             raise HttpError("400 Bad Request", {name: ["Not a valid string."]})
     if "title" in data and not 0 < len(data["title"].strip()) <= 200:
         raise HttpError("400 Bad Request", {"title": ["Ensure this field has 1..200 chars."]})
+    for name, choices in (("status", STATUSES), ("priority", PRIORITIES)):
+        if name in data and data[name] not in choices:
+            raise HttpError("400 Bad Request", {name: [f'"{data[name]}" is not a valid choice.']})
     return data
 
 
@@ -365,16 +523,29 @@ def create(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
 
 def update(environ: dict[str, Any], ticket_id: int, user: tuple[int, bool]) -> Response:
     data = read_json(environ)
-    fields = [name for name in ("title", "description") if name in data]
+    fields = [name for name in ("title", "description", "status", "priority") if name in data]
     if not fields:
         return retrieve(ticket_id, user)
     where, args = visible(user)
+    if not user[1] and not {"title", "description"}.issuperset(fields):
+        raise HttpError("403 Forbidden", "Requesters cannot change these fields.")
     changed = " OR ".join(f"old.{f} IS DISTINCT FROM %s" for f in fields)
     sets = ", ".join(f"{f} = %s" for f in fields)
+    values = [data[f] for f in fields]
+    set_args = list(values)
+    if "status" in data:
+        # As the service: set when a ticket becomes resolved or closed, kept while it stays
+        # done, cleared on reopening.
+        sets += (
+            ", resolved_at = CASE WHEN old.status = %s THEN old.resolved_at"
+            " WHEN %s NOT IN ('resolved', 'closed') THEN NULL"
+            " WHEN old.status IN ('resolved', 'closed') AND old.resolved_at IS NOT NULL"
+            " THEN old.resolved_at ELSE now() END"
+        )
+        set_args += [data["status"], data["status"]]
     history = " UNION ALL ".join(
         f"SELECT '{f}', to_jsonb(old.{f}), to_jsonb(u.{f}) FROM old, u" for f in fields
     )
-    values = [data[f] for f in fields]
     row = (
         db.get()
         .execute(
@@ -394,7 +565,7 @@ def update(environ: dict[str, Any], ticket_id: int, user: tuple[int, bool]) -> R
             WHERE c.old IS DISTINCT FROM c.new
         )
         SELECT {COLUMNS} FROM u t {JOINS}""",
-            [ticket_id, *args, *values, *values, user[0]],
+            [ticket_id, *args, *set_args, *values, user[0]],
             prepare=True,
         )
         .fetchone()
