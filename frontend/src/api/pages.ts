@@ -1,4 +1,4 @@
-import { requestLink } from './http'
+import { apiLinkPath, requestLink } from './http'
 import type { Paginated } from './types'
 
 /**
@@ -9,4 +9,13 @@ import type { Paginated } from './types'
 export async function getPage<T>(link: string, options: { signal?: AbortSignal } = {}): Promise<Paginated<T>> {
   const { data } = await requestLink<Paginated<T>>(link, { signal: options.signal })
   return data
+}
+
+/**
+ * The `cursor` parameter of a `next` or `previous` link, so that a view can keep the position in
+ * its own URL (reload, back and forward) and send it back unchanged; null for a link without one
+ * (such as a link back to the first page). The token itself is never read or built.
+ */
+export function linkCursor(link: string): string | null {
+  return new URL(apiLinkPath(link), window.location.href).searchParams.get('cursor')
 }
