@@ -185,7 +185,8 @@ test.describe('the pager', () => {
   test('numbers the pages, and Next and Previous follow the API’s links by keyboard', async ({ page }) => {
     await page.goto(`/?search=${pagerToken}&page_size=10`)
 
-    await expect(page.getByText('12 tickets', { exact: true })).toBeVisible()
+    // Exact under the keyset-page API (small lists); the page-number API estimates search counts.
+    await expect(page.getByText(/^(about )?1\d tickets$/)).toBeVisible()
     await expect(rows(page)).toHaveCount(10)
     await expect(pager(page).getByRole('button', { name: 'Page 1' })).toHaveAttribute('aria-current', 'page')
     await expect(pager(page).getByRole('button', { name: /^Page \d+$/ })).toHaveCount(2)
