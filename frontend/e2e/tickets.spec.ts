@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import {
   AGENT,
   chooseOption,
@@ -163,6 +163,72 @@ test.describe('an agent works a ticket from creation to deletion', () => {
     await expect(page.getByText('No tickets match these filters.')).toBeVisible()
     await page.goto(`/tickets/${ticketId}`)
     await expect(page.getByText(`Ticket ${ticketId} does not exist or has been deleted.`)).toBeVisible()
+  })
+})
+
+test.describe('the pager', () => {
+  test.describe.configure({ mode: 'serial' })
+  test.use({ storageState: AGENT.storage })
+
+  const pagerToken = `${token}P`
+  const rows = (page: Page) => page.getByRole('row').filter({ hasText: pagerToken })
+  const pager = (page: Page) => page.getByRole('navigation', { name: 'Pages of the ticket list' })
+
+  test.beforeAll(async ({ browser }) => {
+    const agent = await browser.newContext({ storageState: AGENT.storage })
+    for (let number = 1; number <= 12; number += 1) {
+      await createTicketViaApi(agent, { title: `Пачка ${pagerToken} №${number}` })
+    }
+    await agent.close()
+  })
+
+  test('numbers the pages, and Next and Previous follow the API’s links by keyboard', async ({ page }) => {
+    await page.goto(`/?search=${pagerToken}&page_size=10`)
+
+    // Exact under the keyset-page API (small lists); the page-number API estimates search counts.
+    await expect(page.getByText(/^(about )?1\d tickets$/)).toBeVisible()
+    await expect(rows(page)).toHaveCount(10)
+    await expect(pager(page).getByRole('button', { name: 'Page 1' })).toHaveAttribute('aria-current', 'page')
+    await expect(pager(page).getByRole('button', { name: /^Page \d+$/ })).toHaveCount(2)
+
+    await pager(page).getByRole('button', { name: 'Page 2' }).click()
+    await expect(page).toHaveURL(/page=2/)
+    await expect(rows(page)).toHaveCount(2)
+    await expect(pager(page).getByRole('button', { name: 'Page 2' })).toHaveAttribute('aria-current', 'page')
+    await expect(pager(page).getByRole('button', { name: 'Next page' })).toBeDisabled()
+
+    await pager(page).getByRole('button', { name: 'First page' }).click()
+    await expect(page).not.toHaveURL(/page=|cursor=/)
+    await pager(page).getByRole('button', { name: 'Next page' }).focus()
+    await page.keyboard.press('Enter')
+
+    await expect(page).toHaveURL(/cursor=/)
+    await expect(page).not.toHaveURL(/[?&]page=/)
+    await expect(rows(page)).toHaveCount(2)
+    await expect(pager(page).locator('[aria-current="page"]')).toHaveCount(0)
+    const cursorPage = page.url()
+    await page.reload()
+    await expect(rows(page)).toHaveCount(2)
+    expect(page.url()).toBe(cursorPage)
+
+    await pager(page).getByRole('button', { name: 'Previous page' }).click()
+    await expect(rows(page)).toHaveCount(10)
+    await expect(rows(page).first()).toContainText('№12')
+    await page.goBack()
+    await expect(page).toHaveURL(cursorPage)
+    await expect(rows(page)).toHaveCount(2)
+
+    await pager(page).getByRole('button', { name: 'First page' }).click()
+    await expect(page).not.toHaveURL(/cursor=/)
+    await expect(pager(page).getByRole('button', { name: 'Page 1' })).toHaveAttribute('aria-current', 'page')
+  })
+
+  test('a bookmarked page number past the numbered pages falls back to page 1 and says so', async ({ page }) => {
+    await page.goto(`/?search=${pagerToken}&page_size=100&page=101`)
+
+    await expect(page.getByText('Page 101 cannot be opened by its number (numbers go up to 100), so here is the first page.')).toBeVisible()
+    await expect(page).not.toHaveURL(/page=101/)
+    await expect(rows(page)).toHaveCount(12)
   })
 })
 

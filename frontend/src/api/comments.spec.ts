@@ -29,6 +29,14 @@ describe('listComments', () => {
     expect(page.results).toEqual([comment])
   })
 
+  it('sends a cursor instead of a page', async () => {
+    const fetchMock = stubFetch(jsonResponse({ count: 0, next: null, previous: null, results: [] }))
+
+    await listComments(7, { cursor: 'cj0x' })
+
+    expect(recorded(fetchMock).url).toBe('/api/tickets/7/comments?cursor=cj0x')
+  })
+
   it('maps 404 to NotFoundError', async () => {
     stubFetch(jsonResponse({ detail: 'Not found.' }, { status: 404 }))
 

@@ -9,7 +9,7 @@ export async function listComments(
   options: { signal?: AbortSignal } = {},
 ): Promise<Paginated<Comment>> {
   const { data } = await request<Paginated<Comment>>(`/tickets/${ticketId}/comments`, {
-    query: { page: params.page, page_size: params.page_size },
+    query: { page: params.page, cursor: params.cursor, page_size: params.page_size },
     signal: options.signal,
   })
   return data

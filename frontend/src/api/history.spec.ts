@@ -40,6 +40,14 @@ describe('listHistory', () => {
     expect(page.count).toBe(21)
   })
 
+  it('sends a cursor instead of a page', async () => {
+    const fetchMock = stubFetch(jsonResponse({ count: 0, next: null, previous: null, results: [] }))
+
+    await listHistory(7, { cursor: 'cj0x', page_size: 20 })
+
+    expect(recorded(fetchMock).url).toBe('/api/tickets/7/history?cursor=cj0x&page_size=20')
+  })
+
   it('maps 404 for a ticket that is gone or not visible to NotFoundError', async () => {
     stubFetch(jsonResponse({ detail: 'Not found.' }, { status: 404 }))
 

@@ -1,8 +1,10 @@
 import { request } from './http'
 import type { Paginated, TicketChange } from './types'
 
+/** Where a list starts: a page number, or a cursor from a `next`/`previous` link (never both). */
 export interface PageParams {
   page?: number
+  cursor?: string
   page_size?: number
 }
 
@@ -13,7 +15,7 @@ export async function listHistory(
   options: { signal?: AbortSignal } = {},
 ): Promise<Paginated<TicketChange>> {
   const { data } = await request<Paginated<TicketChange>>(`/tickets/${ticketId}/history`, {
-    query: { page: params.page, page_size: params.page_size },
+    query: { page: params.page, cursor: params.cursor, page_size: params.page_size },
     signal: options.signal,
   })
   return data

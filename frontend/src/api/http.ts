@@ -141,6 +141,39 @@ export function buildUrl(path: string, query?: QueryParams): string {
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  return send<T>(buildUrl(path, options.query), options)
+}
+
+/**
+ * The API's own link (a page's `next` or `previous`) as a path on this origin, or an error for
+ * anything else: a link to another host or outside the API is never followed. The scheme is not
+ * compared: behind a TLS proxy that Django is not told about, the API writes `http://` links for
+ * an `https://` page, and the path is requested from this origin whatever the link says.
+ */
+export function apiLinkPath(link: string): string {
+  const here = window.location
+  let url: URL
+  try {
+    url = new URL(link, here.href)
+  } catch {
+    throw new Error(`Not a URL: ${link}`)
+  }
+  const isHttp = url.protocol === 'http:' || url.protocol === 'https:'
+  if (!isHttp || url.host !== here.host || !url.pathname.startsWith(`${API_BASE}/`) || url.username || url.password) {
+    throw new Error(`Refusing to follow a link outside this site's API: ${link}`)
+  }
+  return `${url.pathname}${url.search}`
+}
+
+/** GETs a link the API returned (see `apiLinkPath`), with the same headers and errors as `request`. */
+export async function requestLink<T>(
+  link: string,
+  options: Pick<RequestOptions, 'signal' | 'authRedirect'> = {},
+): Promise<ApiResponse<T>> {
+  return send<T>(apiLinkPath(link), { ...options, method: 'GET' })
+}
+
+async function send<T>(url: string, options: RequestOptions): Promise<ApiResponse<T>> {
   const method = options.method ?? 'GET'
   const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' }
   const language = languageProvider?.()
@@ -154,7 +187,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
   let response: Response
   try {
-    response = await fetch(buildUrl(path, options.query), {
+    response = await fetch(url, {
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),

@@ -69,6 +69,23 @@ describe('listTickets', () => {
     expect(url.searchParams.get('page_size')).toBe('50')
   })
 
+  it('sends a cursor instead of a page, with the filters', async () => {
+    const fetchMock = stubFetch(jsonResponse(emptyPage))
+
+    await listTickets({ status: ['new'], ordering: 'title', cursor: 'cD0yMDI2LTExLTIw', page_size: 10 })
+
+    expect(recorded(fetchMock).url).toBe('/api/tickets?status=new&ordering=title&cursor=cD0yMDI2LTExLTIw&page_size=10')
+  })
+
+  it('maps a page number beyond the numbered pages to ValidationError on page', async () => {
+    stubFetch(jsonResponse({ page: ['Page numbers end at 400 for 25 per page: follow the next link.'] }, { status: 400 }))
+
+    const error = (await listTickets({ page: 401 }).catch((e: unknown) => e)) as ValidationError
+
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(Object.keys(error.fieldErrors)).toEqual(['page'])
+  })
+
   it('sends a numeric assignee and none', async () => {
     const fetchMock = stubFetch(jsonResponse(emptyPage), jsonResponse(emptyPage))
 
@@ -261,6 +278,14 @@ describe('listDeletedTickets', () => {
     expect(sent.url).toBe('/api/tickets/deleted?page=2&page_size=10')
     expect(page.results).toEqual([ticket])
     expect(page.count_exact).toBe(true)
+  })
+
+  it('sends a cursor instead of a page', async () => {
+    const fetchMock = stubFetch(jsonResponse(emptyPage))
+
+    await listDeletedTickets({ cursor: 'abc' })
+
+    expect(recorded(fetchMock).url).toBe('/api/tickets/deleted?cursor=abc')
   })
 
   it('maps 403 for a requester to ForbiddenError', async () => {

@@ -1,4 +1,5 @@
 import { request } from './http'
+import type { PageParams } from './history'
 import type { Paginated, Ticket, TicketCreate, TicketPatch, TicketPriority, TicketReplace, TicketStatus } from './types'
 
 /** Filters, search, sort and page of `GET /api/tickets`; arrays become repeated parameters. */
@@ -9,7 +10,10 @@ export interface TicketListParams {
   assignee?: number | 'me' | 'none' | null
   search?: string
   ordering?: string
+  /** 1-based, for random access while `page × page_size` is at most 10,000; not sent with `cursor`. */
   page?: number
+  /** An opaque position from a `next` or `previous` link; sent instead of `page`. */
+  cursor?: string
   page_size?: number
 }
 
@@ -37,6 +41,7 @@ export async function listTickets(
       search: params.search?.trim(),
       ordering: params.ordering,
       page: params.page,
+      cursor: params.cursor,
       page_size: params.page_size,
     },
     signal: options.signal,
@@ -95,11 +100,11 @@ export async function deleteTicket(id: number, options: WriteOptions = {}): Prom
 
 /** Deleted tickets, most recently deleted first (agents only; requesters get a ForbiddenError). */
 export async function listDeletedTickets(
-  params: { page?: number; page_size?: number } = {},
+  params: PageParams = {},
   options: { signal?: AbortSignal } = {},
 ): Promise<Paginated<Ticket>> {
   const { data } = await request<Paginated<Ticket>>('/tickets/deleted', {
-    query: { page: params.page, page_size: params.page_size },
+    query: { page: params.page, cursor: params.cursor, page_size: params.page_size },
     signal: options.signal,
   })
   return data

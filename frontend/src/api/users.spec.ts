@@ -18,6 +18,14 @@ describe('listAgents', () => {
     expect(result).toEqual(page)
   })
 
+  it('sends a cursor instead of a page', async () => {
+    const fetchMock = stubFetch(jsonResponse({ count: 0, next: null, previous: null, results: [] }))
+
+    await listAgents({ cursor: 'cj0x', page_size: 100 })
+
+    expect(recorded(fetchMock).url).toBe('/api/users?cursor=cj0x&page_size=100')
+  })
+
   it('maps a requester asking to ForbiddenError', async () => {
     stubFetch(jsonResponse({ detail: 'You do not have permission to perform this action.' }, { status: 403 }))
 

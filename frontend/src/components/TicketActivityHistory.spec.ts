@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { listHistory } from '@/api/history'
+import { getPage } from '@/api/pages'
 import type { TicketChange } from '@/api/types'
 import TicketActivityHistory from './TicketActivityHistory.vue'
 import { createTestI18n, testPlugins } from '@/test/app'
 
 vi.mock('@/api/history', () => ({ listHistory: vi.fn() }))
+vi.mock('@/api/pages', () => ({ getPage: vi.fn() }))
 const listMock = vi.mocked(listHistory)
+const getPageMock = vi.mocked(getPage)
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString()
 
@@ -75,17 +78,18 @@ describe('TicketActivityHistory', () => {
     expect(wrapper.get('li').text()).toContain('Анна Петрова: статус изменён с «Новое» на «В работе», 5 минут назад')
   })
 
-  it('appends the next page on "Show older"', async () => {
-    listMock
-      .mockResolvedValueOnce(page([change({ id: 2, action: 'restored' })], '/api/tickets/7/history?page=2'))
-      .mockResolvedValueOnce(page([change({ id: 1, action: 'created' })]))
+  it('appends the page of the next link on "Show older"', async () => {
+    const next = 'http://localhost:3000/api/tickets/7/history?cursor=cD0y&page_size=20'
+    listMock.mockResolvedValueOnce(page([change({ id: 2, action: 'restored' })], next))
+    getPageMock.mockResolvedValueOnce(page([change({ id: 1, action: 'created' })]))
     const wrapper = mountHistory()
     await flushPromises()
 
     await wrapper.get('button').trigger('click')
     await flushPromises()
 
-    expect(listMock).toHaveBeenLastCalledWith(7, { page: 2, page_size: 20 }, expect.anything())
+    expect(listMock).toHaveBeenCalledTimes(1)
+    expect(getPageMock).toHaveBeenCalledWith(next, expect.anything())
     expect(wrapper.findAll('li')).toHaveLength(2)
     expect(wrapper.find('button').exists()).toBe(false)
   })
@@ -101,6 +105,6 @@ describe('TicketActivityHistory', () => {
     await flushPromises()
 
     expect(listMock).toHaveBeenCalledTimes(3)
-    expect(listMock).toHaveBeenLastCalledWith(7, { page: 1, page_size: 20 }, expect.anything())
+    expect(listMock).toHaveBeenLastCalledWith(7, { page_size: 20 }, expect.anything())
   })
 })

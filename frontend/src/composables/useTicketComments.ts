@@ -6,5 +6,5 @@ export const COMMENT_MAX_LENGTH = 10_000
 
 /** A ticket's comments, oldest first, with "show more" appending the next page. */
 export function useTicketComments(ticketId: () => number) {
-  return usePagedItems<Comment>((page, signal) => listComments(ticketId(), { page }, { signal }))
+  return usePagedItems<Comment>((signal) => listComments(ticketId(), {}, { signal }))
 }

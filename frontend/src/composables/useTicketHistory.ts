@@ -8,9 +8,7 @@ export const HISTORY_PAGE_SIZE = 20
 
 /** A ticket's history, newest first, with "show older" appending the next page. */
 export function useTicketHistory(ticketId: () => number) {
-  return usePagedItems<TicketChange>((page, signal) =>
-    listHistory(ticketId(), { page, page_size: HISTORY_PAGE_SIZE }, { signal }),
-  )
+  return usePagedItems<TicketChange>((signal) => listHistory(ticketId(), { page_size: HISTORY_PAGE_SIZE }, { signal }))
 }
 
 const isStatus = (value: unknown): value is TicketStatus => (TICKET_STATUSES as readonly unknown[]).includes(value)

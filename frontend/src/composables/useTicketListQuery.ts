@@ -15,6 +15,13 @@ export const ORDERING_FIELDS = ['id', 'title', 'status', 'priority', 'created_at
 export const DEFAULT_ORDERING: TicketOrdering = '-created_at'
 export const PAGE_SIZES = [10, 25, 50, 100] as const
 export const DEFAULT_PAGE_SIZE = 25
+/** The API opens a page by its number while `page × page_size` is at most this; further on, only links lead. */
+export const PAGE_NUMBER_ROWS = 10_000
+
+/** The last page a page number may open at this page size (400 at 25 a page). */
+export function lastNumberedPage(pageSize: number): number {
+  return Math.max(1, Math.floor(PAGE_NUMBER_ROWS / pageSize))
+}
 
 /** Everything the ticket table shows, as kept in the URL so that reload and shared links restore it. */
 export interface TicketListState {
@@ -23,7 +30,10 @@ export interface TicketListState {
   assignee: AssigneeFilter
   search: string
   ordering: string
+  /** The page number; 1 while `cursor` is set. */
   page: number
+  /** The opaque position of a `next`/`previous` link, or null on a numbered page. */
+  cursor: string | null
   pageSize: number
 }
 
@@ -34,6 +44,7 @@ export const DEFAULT_LIST_STATE: Readonly<TicketListState> = Object.freeze({
   search: '',
   ordering: DEFAULT_ORDERING,
   page: 1,
+  cursor: null,
   pageSize: DEFAULT_PAGE_SIZE,
 })
 
@@ -69,13 +80,15 @@ export function parseListQuery(query: LocationQuery): TicketListState {
     rawAssignee === 'me' || rawAssignee === 'none' ? rawAssignee : positiveInt(rawAssignee)
   const ordering = first(query, 'ordering')
   const pageSize = positiveInt(first(query, 'page_size'))
+  const cursor = first(query, 'cursor') ?? null
   return {
     status: [...new Set(statuses)],
     priority: [...new Set(priorities)],
     assignee,
     search: first(query, 'search') ?? '',
     ordering: ordering && isValidOrdering(ordering) ? ordering : DEFAULT_ORDERING,
-    page: positiveInt(first(query, 'page')) ?? 1,
+    page: cursor === null ? (positiveInt(first(query, 'page')) ?? 1) : 1,
+    cursor,
     pageSize: pageSize && (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
   }
 }
@@ -88,7 +101,8 @@ export function toListQuery(state: TicketListState): LocationQueryRaw {
   if (state.assignee !== null) query.assignee = String(state.assignee)
   if (state.search.trim()) query.search = state.search.trim()
   if (state.ordering !== DEFAULT_ORDERING) query.ordering = state.ordering
-  if (state.page !== 1) query.page = String(state.page)
+  if (state.cursor !== null) query.cursor = state.cursor
+  else if (state.page !== 1) query.page = String(state.page)
   if (state.pageSize !== DEFAULT_PAGE_SIZE) query.page_size = String(state.pageSize)
   return query
 }
@@ -100,7 +114,7 @@ export function toListParams(state: TicketListState): TicketListParams {
     assignee: state.assignee,
     search: state.search.trim() || undefined,
     ordering: state.ordering,
-    page: state.page,
+    ...(state.cursor === null ? { page: state.page } : { cursor: state.cursor }),
     page_size: state.pageSize,
   }
 }
@@ -117,9 +131,9 @@ export function useTicketListQuery() {
   const state = computed(() => parseListQuery(route.query))
   const hasFilters = computed(() => hasActiveFilters(state.value))
 
-  /** Any change but a page change starts again from page 1. */
+  /** Any change but a page change starts again from page 1 (and leaves a cursor page). */
   function update(patch: Partial<TicketListState>, options: { replace?: boolean } = {}) {
-    const next: TicketListState = { ...state.value, page: 1, ...patch }
+    const next: TicketListState = { ...state.value, page: 1, cursor: null, ...patch }
     const location = { query: toListQuery(next) }
     return options.replace ? router.replace(location) : router.push(location)
   }

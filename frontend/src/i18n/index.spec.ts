@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { detectLocale } from './index'
 import en from './locales/en.json'
 import ru from './locales/ru.json'
+import { createTestI18n } from '@/test/app'
 
 const noStorage = { getItem: () => null }
 
@@ -53,5 +54,34 @@ describe('locale files', () => {
       closed: 'Closed',
     })
     expect(en.tickets.priority).toMatchObject({ low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' })
+  })
+})
+
+describe('ticket totals', () => {
+  it('take the Russian noun form that each number needs, after "около" too', () => {
+    const { t } = createTestI18n('ru').global
+    const total = (count: number) => t('tickets.total', { count: String(count) }, count)
+    const about = (count: number) => t('tickets.totalApprox', { count: String(count) }, count)
+
+    expect([1, 2, 5, 11, 21, 22, 25, 111, 0].map(total)).toEqual([
+      '1 обращение',
+      '2 обращения',
+      '5 обращений',
+      '11 обращений',
+      '21 обращение',
+      '22 обращения',
+      '25 обращений',
+      '111 обращений',
+      '0 обращений',
+    ])
+    expect([21, 22, 125000].map(about)).toEqual(['около 21 обращения', 'около 22 обращений', 'около 125000 обращений'])
+  })
+
+  it('say ticket or tickets in English', () => {
+    const { t } = createTestI18n('en').global
+
+    expect(t('tickets.total', { count: '1' }, 1)).toBe('1 ticket')
+    expect(t('tickets.total', { count: '0' }, 0)).toBe('0 tickets')
+    expect(t('tickets.totalApprox', { count: '125,000' }, 125000)).toBe('about 125,000 tickets')
   })
 })

@@ -15,6 +15,21 @@ const dateTimeFormat = {
   long: { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' },
 } as const
 
+const russianForms = new Intl.PluralRules('ru')
+
+/**
+ * Russian nouns after a number take one of three forms (1 обращение, 3 обращения, 5 обращений);
+ * a message lists them in that order, separated by `|`. vue-i18n's default rule knows only the
+ * English two.
+ */
+export const PLURAL_RULES = {
+  ru: (choice: number, choicesLength: number): number => {
+    if (choicesLength < 3) return Math.min(choice === 1 ? 0 : 1, choicesLength - 1)
+    const form = russianForms.select(Math.abs(choice))
+    return form === 'one' ? 0 : form === 'few' ? 1 : 2
+  },
+}
+
 /** Dates as each locale writes them (`d(value, 'short')`). */
 export const DATETIME_FORMATS = { ru: dateTimeFormat, en: dateTimeFormat }
 
@@ -24,6 +39,7 @@ export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   fallbackLocale: 'en',
   messages: {} as Record<AppLocale, MessageSchema>,
   datetimeFormats: DATETIME_FORMATS,
+  pluralRules: PLURAL_RULES,
   numberFormats: { ru: { integer: { maximumFractionDigits: 0 } }, en: { integer: { maximumFractionDigits: 0 } } },
   missingWarn: import.meta.env.DEV,
   fallbackWarn: import.meta.env.DEV,

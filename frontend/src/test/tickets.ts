@@ -19,6 +19,10 @@ export function makeTicket(overrides: Partial<Ticket> = {}): Ticket {
   }
 }
 
-export function makePage(results: Ticket[], count = results.length): Paginated<Ticket> {
-  return { count, next: null, previous: null, results }
+export function makePage(
+  results: Ticket[],
+  count = results.length,
+  overrides: Partial<Paginated<Ticket>> = {},
+): Paginated<Ticket> {
+  return { count, count_exact: true, next: null, previous: null, results, ...overrides }
 }
