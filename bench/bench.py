@@ -426,9 +426,7 @@ def seeded_password(env: dict[str, str]) -> str:
     )
     if status != 200:
         out("The seeded users have another password: setting the bench's (seed_tickets --count 0)")
-        manage(
-            env, "seed_tickets", "--count", "0", "--allow-production", "--password", PASSWORD
-        )
+        manage(env, "seed_tickets", "--count", "0", "--allow-production", "--password", PASSWORD)
     return PASSWORD
 
 
