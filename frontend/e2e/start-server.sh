@@ -8,11 +8,10 @@ cd "$(dirname "$0")/.."
 python=${PYTHON:-../.venv/bin/python}
 port=${E2E_PORT:-8123}
 export DEBUG=true
-# Without a DATABASE_URL, use a throwaway SQLite file rather than the developer's own database.
+# The Makefile passes a fresh PostgreSQL database (make test-e2e); never the developer's own.
 if [[ -z ${DATABASE_URL:-} ]]; then
-    mkdir -p node_modules/.e2e
-    rm -f node_modules/.e2e/db.sqlite3
-    export DATABASE_URL="sqlite:///$PWD/node_modules/.e2e/db.sqlite3"
+    echo "e2e: DATABASE_URL is not set: run the browser tests with make test-e2e" >&2
+    exit 1
 fi
 
 if [[ ! -f dist/index.html ]] || [[ -n $(find src index.html vite.config.ts package-lock.json -newer dist/index.html -type f -print -quit) ]]; then
