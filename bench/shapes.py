@@ -2,14 +2,16 @@
 
 The load benchmark drives a handful of scenarios hard; this drives many request shapes once:
 random combinations of status and priority filters, assignee, date range, ordering, search
-text and page (1 or 200), as an agent and as a requester. Each request runs three times and
-the fastest counts (the others warm caches and absorb noise). Prints the spread, every statement
-sent whose plan reads the whole tickets table (a `Seq Scan`; there should be none), and the
-slowest shapes, with the plan of the slowest statement of each.
+text and page (1 or 200: page 200 as clients reach it, by the cursor of page 199's next link,
+or with --deep number by its number, an offset read), as an agent and as a requester. Each
+request runs three times and the fastest counts (the others warm caches and absorb noise).
+Prints the spread, every statement sent whose plan reads the whole tickets table (a `Seq Scan`;
+there should be none), and the slowest shapes, with the plan of the slowest statement of each.
 
 Usage, against the database bench/run seeds (BENCH_DATABASE_URL and the size name it, as
 for bench/run), or another one named by DATABASE_URL:
-    .venv/bin/python bench/shapes.py [--shapes 300] [--seed 7] [--answers FILE]
+    .venv/bin/python bench/shapes.py [--shapes 300] [--seed 7] [--deep cursor|number]
+        [--answers FILE]
 
 With --answers, each request's time and answer (status, count and ids) are written to FILE, one
 JSON line per request, so that two runs of the same sample can be compared: a change in how a
@@ -25,7 +27,7 @@ import time
 from pathlib import Path
 from random import Random
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -97,6 +99,13 @@ def main() -> None:
     parser.add_argument("--shapes", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--answers", type=Path, help="write each request's answer here")
+    parser.add_argument(
+        "--deep",
+        choices=["cursor", "number"],
+        default="cursor",
+        help="reach page 200 as clients do, by the next link of page 199 (cursor, the default), "
+        "or ask for it by number (an offset read)",
+    )
     args = parser.parse_args()
 
     users = get_user_model().objects
@@ -112,6 +121,8 @@ def main() -> None:
     for _ in range(args.shapes):
         role = rng.choice(["agent", "requester"])
         url = f"/api/tickets?{urlencode(shape(rng, agent.pk))}"
+        if args.deep == "cursor" and "page=200" in url:
+            url = deep_link(clients[role], url)
         best = float("inf")
         for _attempt in range(3):
             with CaptureQueriesContext(connection) as captured:
@@ -158,6 +169,17 @@ def main() -> None:
         print(f"\n{elapsed:7.1f} ms  {code}  {role:9}  {url}")
         for (line,) in explained(sql, "ANALYZE, COSTS OFF"):
             print(f"          {line}")
+
+
+def deep_link(client: APIClient, url: str) -> str:
+    """Page 200 of a list as a client reaches it: the `next` link of page 199 (read untimed);
+    the numbered URL when page 199 has no next page (the answer is then the same 400)."""
+    response = client.get(url.replace("page=200", "page=199"))
+    link = response.json().get("next") if response.status_code == 200 else None
+    if not link:
+        return url
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"
 
 
 def reads(sql: str) -> bool:

@@ -31,7 +31,7 @@ from django.db.models.fields.tuple_lookups import (
     TupleLessThanOrEqual,
 )
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -45,7 +45,7 @@ MAX_OFFSET = 10_000
 # Searches rank this many of the newest matches by relevance.
 RANK_WINDOW = 100
 CURSOR_MAX_LENGTH = 1000
-INVALID_CURSOR = _lazy("This cursor is not valid: follow the list's links.")
+INVALID_CURSOR = gettext_lazy("This cursor is not valid: follow the list's links.")
 
 Key = tuple[Any, ...]
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from tickets.models import Ticket
 from tickets.pagination import EXACT_COUNT_LIMIT
@@ -398,3 +399,13 @@ def test_absurd_page_number_is_a_400_not_a_crash(agent_client):
     response = agent_client.get("/api/tickets?page=99999999999999999999")
 
     assert response.status_code == 400
+
+
+def test_the_page_limit_is_explained_in_russian_too(agent):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="ru")
+    client.force_authenticate(agent)
+
+    response = client.get("/api/tickets?page=401")
+
+    assert response.status_code == 400
+    assert response.json()["page"][0].startswith("Номера страниц доступны до 10000 результатов")
