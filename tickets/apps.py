@@ -42,6 +42,4 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self) -> None:
-        from . import authentication  # noqa: F401  (connects the cache invalidation signals)
-
         connection_created.connect(_sqlite_unicode_like)
