@@ -8,7 +8,7 @@ rule, search matching and ranking, history rows written), so `service / raw` mea
 framework and the service's own code cost on top of the database. bench/run checks that both
 answer alike before measuring.
 
-Covered: token authentication (cached per worker), `GET /api/tickets` with `status`,
+Covered: token authentication (read per request), `GET /api/tickets` with `status`,
 `priority`, `search`, `ordering`, `page`, `page_size`; `GET /api/tickets/{id}`;
 `POST /api/tickets`; `PATCH /api/tickets/{id}` of title, description, status and priority. List
 answers link their next and previous pages with a cursor of this app's own (base64 of JSON: the
@@ -99,7 +99,6 @@ class Database:
 
     def __init__(self) -> None:
         self.connection: psycopg.Connection | None = None
-        self.tokens: dict[str, tuple[int, bool]] = {}
 
     def get(self) -> psycopg.Connection:
         if self.connection is None or self.connection.closed:
@@ -108,26 +107,24 @@ class Database:
         return self.connection
 
     def user(self, authorization: str) -> tuple[int, bool]:
-        """(user id, is agent) for a token; cached, since tokens never change owner."""
+        """(user id, is agent) for a token, read on every request as the service does (a
+        revoked token or a deactivated user is refused at once)."""
         scheme, _, key = authorization.partition(" ")
         if scheme != "Token" or not key:
             raise HttpError("401 Unauthorized", "Authentication credentials were not provided.")
-        cached = self.tokens.get(key)
-        if cached is None:
-            row = (
-                self.get()
-                .execute(
-                    "SELECT u.id, u.is_staff OR u.is_superuser FROM authtoken_token k"
-                    " JOIN auth_user u ON u.id = k.user_id WHERE k.key = %s AND u.is_active",
-                    [key],
-                    prepare=True,
-                )
-                .fetchone()
+        row = (
+            self.get()
+            .execute(
+                "SELECT u.id, u.is_staff OR u.is_superuser FROM authtoken_token k"
+                " JOIN auth_user u ON u.id = k.user_id WHERE k.key = %s AND u.is_active",
+                [key],
+                prepare=True,
             )
-            if row is None:
-                raise HttpError("401 Unauthorized", "Invalid token.")
-            cached = self.tokens[key] = (row[0], row[1])
-        return cached
+            .fetchone()
+        )
+        if row is None:
+            raise HttpError("401 Unauthorized", "Invalid token.")
+        return row[0], row[1]
 
 
 db = Database()

@@ -151,10 +151,6 @@ DB_HEALTH_CHECK_IDLE_MS = env_int("DB_HEALTH_CHECK_IDLE_MS", 1000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-# How long each process reuses a user it authenticated before asking the shared cache again:
-# the delay before a change made in another process (a revoked token, a deactivated account)
-# applies here. 0 asks the shared cache on every request.
-AUTH_LOCAL_CACHE_SECONDS = env_int("AUTH_LOCAL_CACHE_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -168,7 +164,7 @@ else:
         }
     }
 
-AUTHENTICATION_BACKENDS = ["tickets.authentication.CachedModelBackend"]
+AUTHENTICATION_BACKENDS = ["tickets.authentication.LeanModelBackend"]
 # Sessions are read from the shared cache when there is one (written through to the database).
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
@@ -219,7 +215,7 @@ WHITENOISE_IMMUTABLE_FILE_TEST = _is_immutable_file
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns "not logged in" into 401, not 403.
-        "tickets.authentication.CachedTokenAuthentication",
+        "tickets.authentication.LeanTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

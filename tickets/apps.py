@@ -6,6 +6,3 @@ class TicketsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tickets"
     verbose_name = _("Service desk")
-
-    def ready(self) -> None:
-        from . import authentication  # noqa: F401  (connects the cache invalidation signals)

@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import CommandError
 
-from tickets.authentication import forget_users
 from tickets.models import is_agent
 
 from .vocabulary import person
@@ -99,7 +98,6 @@ def seed_accounts(
     User.objects.bulk_create(missing, batch_size=1000)
     User.objects.filter(pk__in=[user.pk for user in rehashed]).update(password=hashed)
     User.objects.bulk_update(changed, USER_FIELDS, batch_size=1000)
-    forget_users(rehashed + changed)
     rows = User.objects.filter(username__in=names.all).values_list(
         "pk", "username", "first_name", "last_name"
     )

@@ -5,8 +5,6 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tickets import authentication
-
 from .factories import make_agent, make_user
 
 
@@ -24,12 +22,10 @@ def _test_settings(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(db: Any, _test_settings: None) -> Iterator[None]:
-    """Throttle counters and users live in caches: every test starts from empty ones."""
+    """Throttle counters live in the cache: every test starts from an empty one."""
     cache.clear()
-    authentication._local.clear()
     yield
     cache.clear()
-    authentication._local.clear()
 
 
 @pytest.fixture
