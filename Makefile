@@ -7,6 +7,8 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The type check's django-stubs plugin imports the settings but never connects to a database.
+MYPY := DEBUG=false SECRET_KEY=lint DATABASE_URL=postgres://lint@127.0.0.1:1/lint $(PYTHON) -m mypy
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package-lock.json frontend/public -type f 2>/dev/null)
 
 .PHONY: help run venv frontend migrate lint test test-backend test-frontend test-e2e test-deploy \
@@ -66,6 +68,8 @@ run: venv frontend migrate
 lint: venv
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
+	$(MYPY)
+	$(MYPY) --no-warn-unused-configs tools/outage
 	SECRET_KEY=lint $(PYTHON) manage.py makemigrations --check --dry-run >/dev/null
 
 test-backend: venv

@@ -141,6 +141,13 @@ def database_urls(base: str, count: int) -> tuple[str, str, str]:
     )
 
 
+def one_row(cursor: psycopg.Cursor[Any]) -> tuple[Any, ...]:
+    """The row of a statement that always returns one (an aggregate, SHOW)."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row
+
+
 def ensure_database(admin_url: str, name: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
@@ -174,7 +181,7 @@ def prepare_database(env: dict[str, str], url: str, count: int, reseed: bool) ->
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     with psycopg.connect(url) as conn:
-        have = conn.execute("SELECT count(*) FROM tickets_ticket").fetchone()[0]
+        have = one_row(conn.execute("SELECT count(*) FROM tickets_ticket"))[0]
     if have >= count and not reseed:
         out(f"Reusing {have:,} tickets (>= {count:,} requested).")
         stand_in_for_autovacuum(url)
@@ -198,7 +205,7 @@ def stand_in_for_autovacuum(url: str) -> None:
     read and sorted all of them (11 ms), and the service's and the raw app's both fell to
     170 req/s."""
     with psycopg.connect(url, autocommit=True) as conn:
-        if conn.execute("SHOW autovacuum").fetchone()[0] == "on":
+        if one_row(conn.execute("SHOW autovacuum"))[0] == "on":
             return
         started = time.monotonic()
         for table in ("tickets_ticket", "tickets_ticketchange", "tickets_comment"):
@@ -347,6 +354,7 @@ def tree_cpu_seconds(root: int) -> float:
             return sum(children.values()) / os.sysconf("SC_CLK_TCK")
         if all(Path(f"/proc/{pid}").exists() for pid in children):
             break
+    assert parent is not None  # returned above otherwise
     return (parent[2] + sum(children.values())) / os.sysconf("SC_CLK_TCK")
 
 
@@ -660,14 +668,16 @@ class WalReading:
 
 
 def wal_reading(conn: psycopg.Connection) -> WalReading:
-    row = conn.execute(
-        "SELECT pg_current_wal_flush_lsn()::text,"
-        " (pg_current_wal_flush_lsn() - '0/0'::pg_lsn)::bigint, w.wal_records, w.wal_fpi,"
-        " t.n_tup_upd, t.n_tup_hot_upd,"
-        " (SELECT COALESCE(max(id), 0) FROM tickets_ticketchange)"
-        " FROM pg_stat_wal w, pg_stat_user_tables t"
-        " WHERE t.relid = 'tickets_ticket'::regclass"
-    ).fetchone()
+    row = one_row(
+        conn.execute(
+            "SELECT pg_current_wal_flush_lsn()::text,"
+            " (pg_current_wal_flush_lsn() - '0/0'::pg_lsn)::bigint, w.wal_records, w.wal_fpi,"
+            " t.n_tup_upd, t.n_tup_hot_upd,"
+            " (SELECT COALESCE(max(id), 0) FROM tickets_ticketchange)"
+            " FROM pg_stat_wal w, pg_stat_user_tables t"
+            " WHERE t.relid = 'tickets_ticket'::regclass"
+        )
+    )
     return WalReading(*row)
 
 
@@ -708,7 +718,7 @@ def write_cost(
     backend hand them in at once (pg_stat_force_next_flush() acts on the calling backend only).
     """
     with psycopg.connect(url, autocommit=True) as db:
-        status = dict(
+        status: dict[int, str] = dict(
             db.execute("SELECT id, status FROM tickets_ticket WHERE id = ANY(%s)", [ids]).fetchall()
         )
         client = HTTPConnection("127.0.0.1", port, timeout=30)
@@ -744,7 +754,7 @@ def write_cost(
             if time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-        own = own_wal(db, before, ended)
+        own: tuple[int, int, int, int | None] | None = own_wal(db, before, ended)
     updates = after.updates - before.updates
     inspected = own is not None
     if own is None:
@@ -822,16 +832,18 @@ def environment_lines(url: str) -> Iterator[str]:
     yield f"commit: {commit}{' (plus uncommitted changes)' if dirty else ''}"
     yield f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start"
     with psycopg.connect(url) as conn:
-        version = conn.execute("SHOW server_version").fetchone()[0]
-        size = conn.execute(
-            "SELECT pg_size_pretty(pg_database_size(current_database()))"
-        ).fetchone()[0]
-        autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
+        version = one_row(conn.execute("SHOW server_version"))[0]
+        size_sql = "SELECT pg_size_pretty(pg_database_size(current_database()))"
+        size = one_row(conn.execute(size_sql))[0]
+        autovacuum = one_row(conn.execute("SHOW autovacuum"))[0]
         yield f"PostgreSQL {version}, database {size}, autovacuum {autovacuum}"
-        counts = conn.execute(
-            "SELECT (SELECT count(*) FROM tickets_ticket),"
-            " (SELECT count(*) FROM tickets_ticketchange), (SELECT count(*) FROM tickets_comment)"
-        ).fetchone()
+        counts = one_row(
+            conn.execute(
+                "SELECT (SELECT count(*) FROM tickets_ticket),"
+                " (SELECT count(*) FROM tickets_ticketchange),"
+                " (SELECT count(*) FROM tickets_comment)"
+            )
+        )
         yield f"rows: {counts[0]:,} tickets, {counts[1]:,} history entries, {counts[2]:,} comments"
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
     yield f"load generator: {(wrk.stdout or wrk.stderr).splitlines()[0].split(' Copyright')[0]}"
@@ -969,7 +981,7 @@ def main() -> None:
         if not args.only or WRITE_COST in args.only:
             out()
             with psycopg.connect(url) as conn:
-                version = conn.execute("SHOW server_version_num").fetchone()[0]
+                version = one_row(conn.execute("SHOW server_version_num"))[0]
             if int(version) >= 140000:
                 write_cost_report(tokens, ids, url, args.writes, nonce)
             else:

@@ -39,7 +39,7 @@ def child(name: str, requests: int, frozen: bool) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     if not frozen:
         # config.wsgi as it was before it froze anything
-        gc.collect = gc.freeze = lambda *args: 0
+        gc.collect = gc.freeze = lambda *args: 0  # type: ignore[assignment]  # stubbed out
     from config.wsgi import application
 
     reader, writer = os.pipe()

@@ -130,6 +130,13 @@ class Database:
 db = Database()
 
 
+def one_row(cursor: psycopg.Cursor[Any]) -> tuple[Any, ...]:
+    """The row of a statement that always returns one (an aggregate, SHOW, RETURNING)."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row
+
+
 def ticket(row: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(KEYS, row, strict=True))
 
@@ -325,7 +332,7 @@ class Listing:
 
     def ranked(
         self, window: list[tuple[int, Any]], text: str, number: str | None, start: int, end: int
-    ) -> list[tuple[int, tuple[Any, ...]]]:
+    ) -> list[tuple[Any, tuple[Any, ...]]]:
         """(place, row) of the window's tickets ranked `start` to `end` (exclusive)."""
         if start >= min(end, len(window)):
             return []
@@ -421,21 +428,25 @@ def total(
     if key not in estimates or now - estimates[key][0] >= ESTIMATE_TTL:
         if len(estimates) >= 512:
             estimates.clear()
-        plan = conn.execute(
-            f"EXPLAIN (FORMAT JSON) SELECT t.id FROM tickets_ticket t WHERE {condition}",
-            args,
-            prepare=False,
-        ).fetchone()[0]
+        plan = one_row(
+            conn.execute(
+                f"EXPLAIN (FORMAT JSON) SELECT t.id FROM tickets_ticket t WHERE {condition}",
+                args,
+                prepare=False,
+            )
+        )[0]
         estimates[key] = (now, int(plan[0]["Plan"]["Plan Rows"]))
     estimate = estimates[key][1]
     if estimate > 10 * EXACT_COUNT_LIMIT or searching:
         return max(estimate, known_more_than + 1), False
-    counted = conn.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM tickets_ticket t WHERE {condition}"
-        f" LIMIT {EXACT_COUNT_LIMIT + 1}) s",
-        args,
-        prepare=False,
-    ).fetchone()[0]
+    counted = one_row(
+        conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM tickets_ticket t WHERE {condition}"
+            f" LIMIT {EXACT_COUNT_LIMIT + 1}) s",
+            args,
+            prepare=False,
+        )
+    )[0]
     if counted <= EXACT_COUNT_LIMIT:
         return counted, True
     return max(estimate, counted, known_more_than + 1), False
@@ -492,9 +503,8 @@ def create(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
     if "title" not in data:
         raise HttpError("400 Bad Request", {"title": ["This field is required."]})
     priority = data.get("priority", "medium")
-    row = (
-        db.get()
-        .execute(
+    row = one_row(
+        db.get().execute(
             f"""
         WITH t AS (
             INSERT INTO tickets_ticket
@@ -511,7 +521,6 @@ def create(environ: dict[str, Any], user: tuple[int, bool]) -> Response:
             [data["title"].strip(), data.get("description", ""), priority, user[0]],
             prepare=True,
         )
-        .fetchone()
     )
     location = f"http://{environ.get('HTTP_HOST', 'localhost')}/api/tickets/{row[0]}"
     headers = [("Location", location), ("ETag", f'"{row[-1]}"')]

@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Comment, Ticket, TicketChange
+from .models import Comment, Ticket, TicketChange, TicketStatus
 from .search import search_condition
 from .services import (
     VersionConflict,
@@ -25,7 +25,7 @@ from .services import (
 EDITABLE = ("title", "description", "status", "priority", "assignee")
 
 
-def _set_status_action(status: Ticket.Status) -> Any:
+def _set_status_action(status: TicketStatus) -> Any:
     @admin.action(description=format_lazy(_("Set status: {}"), status.label))
     def action(modeladmin: "TicketAdmin", request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(queryset.values_list("pk", flat=True))
@@ -58,7 +58,8 @@ class TicketAdminForm(forms.ModelForm):
             self.fields["base_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         base = cleaned.get("base_version")
         if self.instance.pk and base is not None and base != self.current_version():
             raise forms.ValidationError(STALE_MESSAGE, code="stale")
@@ -175,7 +176,8 @@ class TicketAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The same scope as the API's, deleted tickets included (the "deleted" filter).
-        return super().get_queryset(request).visible_to(request.user, deleted=None)
+        # The stubs say QuerySet; Ticket's default manager makes TicketQuerySets.
+        return super().get_queryset(request).visible_to(request.user, deleted=None)  # type: ignore[attr-defined]
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> Any:
         """The API's search: substrings, word forms, and a number finds the ticket with that id."""

@@ -1,9 +1,9 @@
 """The Ticket: a request for help that agents triage, assign, work and close."""
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -25,7 +25,7 @@ AGENT_Q = Q(is_active=True) & (Q(is_staff=True) | Q(is_superuser=True))
 ALIVE = Q(deleted_at__isnull=True)
 
 
-def is_agent(user: AbstractBaseUser | AnonymousUser | Any) -> bool:
+def is_agent(user: AbstractUser | AnonymousUser | Any) -> bool:
     """Agents are active staff users (superusers included): they work every ticket."""
     return bool(
         user and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
@@ -40,10 +40,10 @@ def display_name(user: Any) -> str | None:
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
-    def alive(self) -> "TicketQuerySet":
+    def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
-    def deleted(self) -> "TicketQuerySet":
+    def deleted(self) -> Self:
         return self.filter(deleted_at__isnull=False)
 
     def for_display(self) -> "TicketQuerySet":

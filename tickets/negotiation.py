@@ -20,7 +20,8 @@ class ContentNegotiation(DefaultContentNegotiation):
 
     _kept: dict[tuple[str, tuple[type, ...]], tuple[int, str]] = {}
 
-    def select_renderer(
+    # Renderers are picked by index, so a list: DRF passes get_renderers(); the stubs say Iterable.
+    def select_renderer(  # type: ignore[override]
         self, request: Any, renderers: list[Any], format_suffix: str | None = None
     ) -> tuple[Any, str]:
         accept = request.META.get("HTTP_ACCEPT", "*/*")

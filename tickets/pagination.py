@@ -176,7 +176,8 @@ class KeysetPagination(pagination.BasePagination):
 
     # Reading a page
 
-    def paginate_queryset(self, queryset: QuerySet, request: Any, view: Any = None) -> list[Any]:
+    # Keyset pages filter and order a QuerySet; DRF's base paginators also take lists.
+    def paginate_queryset(self, queryset: QuerySet, request: Any, view: Any = None) -> list[Any]:  # type: ignore[override]
         self.request = request
         self.model = queryset.model
         self.terms = _terms(queryset)

@@ -9,11 +9,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Comment, IdempotencyRecord, Ticket, TicketChange, is_agent
+from .models import Comment, IdempotencyRecord, Ticket, TicketChange, TicketQuerySet, is_agent
 
 REQUESTER_CREATE_FIELDS = frozenset({"title", "description", "priority"})
 REQUESTER_EDIT_FIELDS = frozenset({"title", "description"})
@@ -63,7 +62,7 @@ def _record(ticket: Ticket, *, by: Any, action: str, **values: Any) -> TicketCha
 
 
 def _locked_ticket(
-    ticket_id: int, *, scope: QuerySet | None = None, with_deleted: bool = False
+    ticket_id: int, *, scope: TicketQuerySet | None = None, with_deleted: bool = False
 ) -> Ticket:
     """The ticket, locked for this transaction; `scope` limits it to what the caller may see."""
     tickets = scope if scope is not None else Ticket.objects.for_display()
@@ -119,7 +118,8 @@ def _insert_statement() -> tuple[list[Any], list[Any], list[Any], str]:
         f for f in TicketChange._meta.concrete_fields if not f.primary_key and f.name != "ticket"
     ]
 
-    quote = connection.ops.quote_name
+    # Field.column is optional in the stubs (a relation may have none); these columns all exist.
+    quote: Callable[[Any], str] = connection.ops.quote_name
 
     def columns(fields: list[Any]) -> str:
         return ", ".join(quote(f.column) for f in fields)
@@ -165,7 +165,7 @@ def ticket_update(
     by: Any,
     changes: Mapping[str, Any],
     expected_version: int | None = None,
-    scope: QuerySet | None = None,
+    scope: TicketQuerySet | None = None,
 ) -> Ticket:
     """Applies `changes` atomically under a row lock, writing only fields whose value changes.
 
@@ -221,8 +221,9 @@ def _update_statement(
 ) -> tuple[list[Any], list[Any], str]:
     """The ticket's and the entries' fields _update_with_entries writes, and its SQL, for these
     fields and this many entries."""
-    quote = connection.ops.quote_name
-    fields = [Ticket._meta.get_field(name) for name in update_fields]
+    # Field.column is optional in the stubs (a relation may have none); these columns all exist.
+    quote: Callable[[Any], str] = connection.ops.quote_name
+    fields: list[Any] = [Ticket._meta.get_field(name) for name in update_fields]
     entry_fields = [f for f in TicketChange._meta.concrete_fields if not f.primary_key]
     # Typed placeholders: a NULL (or a JSON value) in VALUES has no type of its own.
     row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in entry_fields) + ")"
@@ -257,7 +258,7 @@ def ticket_delete(
     ticket_id: int,
     by: Any,
     expected_version: int | None = None,
-    scope: QuerySet | None = None,
+    scope: TicketQuerySet | None = None,
 ) -> Ticket:
     """Deletes a ticket (agents only), keeping its last state and history for a restore."""
     with transaction.atomic():

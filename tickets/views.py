@@ -118,7 +118,8 @@ class TicketViewSet(viewsets.ModelViewSet):
     filterset_class = TicketFilterSet
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().visible_to(self.request.user)
+        # The stubs say QuerySet; it is a copy of `queryset`, a TicketQuerySet.
+        return super().get_queryset().visible_to(self.request.user)  # type: ignore[attr-defined]
 
     def get_object(self) -> Ticket:
         self._ticket_id()  # an id the database can hold, or 404
@@ -224,6 +225,7 @@ class TicketViewSet(viewsets.ModelViewSet):
         if not is_agent(request.user):
             changes = changes.filter(internal=False)
         page = self.paginate_queryset(changes)
+        assert page is not None  # None only without a pagination class
         user_ids = {
             value
             for change in page
@@ -318,7 +320,7 @@ def _authenticate_credentials(request: Request) -> Any:
     return user
 
 
-class LoginThrottled:
+class LoginThrottled(APIView):
     """Login endpoints: anyone may call them, throttled per address and per username."""
 
     authentication_classes: list[Any] = []
@@ -346,11 +348,12 @@ class TokenView(APIView):
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
     def delete(self, request: Request) -> Response:
+        assert request.user.is_authenticated  # IsAuthenticated
         Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LoginView(LoginThrottled, APIView):
+class LoginView(LoginThrottled):
     """Starts a browser session (CSRF-protected, like Django's own login form)."""
 
     @extend_schema(request=CredentialsSerializer, responses={200: MeSerializer})

@@ -31,6 +31,9 @@ def _has_input(connection: psycopg.Connection) -> bool:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    # Set by Django's BaseDatabaseWrapper; missing from django-stubs.
+    health_check_enabled: bool
+    health_check_done: bool
     idle_since: float | None = None
 
     def close_if_health_check_failed(self) -> None:

@@ -41,4 +41,4 @@ BACKWARD = [
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0004_ranks_and_list_indexes")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]  # type: ignore[arg-type]  # a list[str] is valid; the stubs want list[str | tuple]

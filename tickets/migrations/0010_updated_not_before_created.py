@@ -46,4 +46,4 @@ BACKWARD = [
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0009_assignee_order_indexes")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]  # type: ignore[arg-type]  # a list[str] is valid; the stubs want list[str | tuple]

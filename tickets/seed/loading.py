@@ -116,6 +116,7 @@ class Table:
         for model_field in self.model._meta.concrete_fields:
             if model_field.generated:
                 continue
+            assert model_field.column is not None  # what makes a field concrete
             self.columns.append(model_field.column)
             if model_field.name in position:
                 value = f"r[{position[model_field.name]}]"

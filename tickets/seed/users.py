@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -75,7 +76,9 @@ def seed_accounts(
     if refresh or len(existing) < len(names.all):
         hashes = [u.password for u in existing.values()] if refresh and not generated else []
         hashed = password_hash(password, hashes)
-    missing, changed, rehashed = [], [], []
+    missing: list[Any] = []
+    changed: list[Any] = []
+    rehashed: list[Any] = []
     for username in names.all:
         # Every name is drawn, used or not, so that each account's name depends on the seed only.
         first, last = person(rng)

@@ -187,7 +187,7 @@ def test_superuser_without_staff_flag_is_an_agent(other_requester):
 
 def test_deactivated_users_token_stops_working():
     former = make_agent("former")
-    token = Token.objects.create(user=former)
+    token = Token.objects.create(user_id=former.pk)
     former.is_active = False
     former.save()
     client = english_client()

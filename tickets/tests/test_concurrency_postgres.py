@@ -20,7 +20,7 @@ pytestmark = [
 THREADS = 8
 
 
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
+def run_together(calls: list[Callable[..., Any]]) -> list[Any]:
     """Starts every call at the same moment, one thread (and one connection) each."""
     barrier = threading.Barrier(len(calls))
     results: list[Any] = [None] * len(calls)

@@ -11,11 +11,16 @@ def pooled(monkeypatch, settings):
     """A second connection of the same database, outside the test's transaction."""
     settings.DB_HEALTH_CHECK_IDLE_MS = 1000
     other = connection.copy()
-    other.health_check_enabled = True
+    other.health_check_enabled = True  # type: ignore[attr-defined]  # missing from django-stubs
     other.ensure_connection()
     checks = []
     real = other.is_usable
-    monkeypatch.setattr(other, "is_usable", lambda: checks.append(1) or real())
+
+    def counted() -> bool:
+        checks.append(1)
+        return real()
+
+    monkeypatch.setattr(other, "is_usable", counted)
     yield other, checks
     other.close()
 

@@ -337,6 +337,7 @@ def test_a_search_walk_is_not_disturbed_by_new_matches(agent_client, requester):
 def test_a_search_walk_comes_back_page_by_page(agent_client, requester):
     make_tickets(130, description="принтер", requester=requester)
     pages = []
+    params: dict[str, object] | None
     url, params = "/api/tickets", {"search": "принтер", "page_size": 30}
     while url:
         body = agent_client.get(url, params).json()

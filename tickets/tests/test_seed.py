@@ -104,6 +104,7 @@ def test_resolved_at_is_set_exactly_for_resolved_and_closed_tickets(seeded):
     for ticket in Ticket.objects.all():
         assert ticket.updated_at >= ticket.created_at
         if ticket.status in ("resolved", "closed"):
+            assert ticket.resolved_at is not None
             assert ticket.created_at <= ticket.resolved_at <= ticket.updated_at
         else:
             assert ticket.resolved_at is None
@@ -231,13 +232,13 @@ def test_every_run_makes_another_password(seeded):
 
 
 def test_dates_span_two_years_before_the_end_day(seeded):
-    first = Ticket.objects.order_by("created_at").first()
-    last = Ticket.objects.order_by("-created_at").first()
+    first = Ticket.objects.earliest("created_at")
+    last = Ticket.objects.latest("created_at")
 
     assert first.created_at.date().isoformat() < "2024-07-01"
     assert last.created_at.date().isoformat() >= "2026-05-01"
-    assert Ticket.objects.order_by("-updated_at").first().updated_at.isoformat() < "2026-06-01"
-    assert Comment.objects.order_by("-created_at").first().created_at.isoformat() < "2026-06-01"
+    assert Ticket.objects.latest("updated_at").updated_at.isoformat() < "2026-06-01"
+    assert Comment.objects.latest("created_at").created_at.isoformat() < "2026-06-01"
 
 
 def test_the_same_seed_gives_the_same_data(seeded):
@@ -258,13 +259,13 @@ def test_another_seed_gives_other_data(seeded):
 
 def test_without_reset_it_appends_and_reuses_the_users(seeded):
     users = User.objects.count()
-    top = Ticket.objects.order_by("-id").first().pk
+    top = Ticket.objects.latest("id").pk
     before = snapshot()
 
     seed(count=50, password="another-password")
 
     assert Ticket.objects.count() == COUNT + 50
-    assert Ticket.objects.order_by("-id").first().pk == top + 50
+    assert Ticket.objects.latest("id").pk == top + 50
     assert snapshot()[:COUNT] == before
     assert User.objects.count() == users
 
@@ -314,7 +315,12 @@ def test_reset_deletes_tickets_and_seeded_users_but_keeps_other_users(seeded):
 
 def test_reset_asks_for_confirmation_and_a_no_deletes_nothing(seeded, monkeypatch):
     questions = []
-    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or "no")
+
+    def answer(question: str) -> str:
+        questions.append(question)
+        return "no"
+
+    monkeypatch.setattr("builtins.input", answer)
     before = snapshot()
 
     with pytest.raises(CommandError, match="Reset cancelled: nothing was changed"):
@@ -389,7 +395,7 @@ def test_reset_keeps_the_seeded_users_it_reuses(seeded):
 
 
 def test_new_tickets_after_seeding_get_fresh_ids(seeded, agent_client):
-    top = Ticket.objects.order_by("-id").first().pk
+    top = Ticket.objects.latest("id").pk
 
     response = agent_client.post("/api/tickets", {"title": "После сида"}, format="json")
 
@@ -479,7 +485,7 @@ def test_the_data_do_not_depend_on_the_number_of_processes():
 @pytest.mark.django_db(transaction=True)
 def test_after_a_parallel_load_new_rows_get_fresh_ids():
     seed(jobs=2)
-    tops = [m.objects.order_by("-id").first().pk for m in (Ticket, Comment, TicketChange)]
+    tops = [m.objects.latest("id").pk for m in (Ticket, Comment, TicketChange)]
 
     ticket = make_ticket(title="После сида")
     comment = Comment.objects.create(ticket=ticket, author=ticket.requester, text="Спасибо")

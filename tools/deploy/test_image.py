@@ -369,7 +369,9 @@ def test_the_docker_healthcheck_command_passes(image: Image) -> None:
 def test_the_server_runs_as_the_image_user_on_a_read_only_tree(image: Image) -> None:
     if not image.user:
         pytest.skip(f"cannot switch to uid {APP_UID} here (needs root and a readable Python)")
-    pid = int(re.search(r"Booting worker with pid: (\d+)", image.log.read_text()).group(1))
+    booted = re.search(r"Booting worker with pid: (\d+)", image.log.read_text())
+    assert booted is not None
+    pid = int(booted.group(1))
 
     assert Path(f"/proc/{pid}").stat().st_uid == APP_UID
     assert [p for p in image.workdir.rglob("*") if p.stat().st_uid == APP_UID] == []

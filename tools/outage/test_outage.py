@@ -189,8 +189,12 @@ def test_retried_creates_land_once_and_every_acknowledged_write_is_in_the_databa
             "SELECT id, description FROM tickets_ticket WHERE description LIKE %s",
             ["Принтер не печатает outage-%"],
         ).fetchall()
-        versions = dict(connection.execute("SELECT id, version FROM tickets_ticket").fetchall())
-        titles_now = dict(connection.execute("SELECT id, title FROM tickets_ticket").fetchall())
+        versions: dict[int, int] = dict(
+            connection.execute("SELECT id, version FROM tickets_ticket").fetchall()
+        )
+        titles_now: dict[int, str] = dict(
+            connection.execute("SELECT id, title FROM tickets_ticket").fetchall()
+        )
         history = connection.execute(
             "SELECT ticket_id, new_value FROM tickets_ticketchange"
             " WHERE action = 'changed' AND field = 'title'"
