@@ -106,7 +106,8 @@ def test_fields_left_out_load_from_the_database_when_read(requester, django_asse
 def test_the_shared_cache_holds_no_password_hash(signed_in, requester):
     signed_in.get("/api/auth/me")
 
-    stored = pickle.dumps(dict(caches["default"]._cache))
+    # What the tests' in-memory cache holds (LocMemCache keeps it in _cache).
+    stored = pickle.dumps(dict(caches["default"]._cache))  # type: ignore[attr-defined]
 
     assert requester.password.encode() not in stored
     assert requester.password.split("$")[-1].encode() not in stored

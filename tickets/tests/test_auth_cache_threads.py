@@ -43,7 +43,7 @@ def hammer(work, jobs):
 def test_concurrent_token_and_session_requests_each_get_their_own_user():
     users = [make_user(f"user{n}") for n in range(THREADS // 2)]
     users += [make_agent(f"agent{n}") for n in range(THREADS - len(users))]
-    keys = {user.username: Token.objects.create(user=user).key for user in users}
+    keys = {user.username: Token.objects.create(user_id=user.pk).key for user in users}
     authentication._statement.cache_clear()  # the threads compose the statements too
 
     def requests(username):
@@ -64,7 +64,7 @@ def test_concurrent_token_and_session_requests_each_get_their_own_user():
 
 def test_a_deactivation_during_concurrent_requests_refuses_every_later_one():
     user = make_user("requester")
-    key = Token.objects.create(user=user).key
+    key = Token.objects.create(user_id=user.pk).key
     deactivated = threading.Event()
 
     def requests(n):
