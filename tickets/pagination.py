@@ -231,7 +231,7 @@ class KeysetPagination(pagination.BasePagination):
 
     def _numbered(self, queryset: QuerySet, number: int) -> list[Any]:
         offset = (number - 1) * self.size
-        rows = list(queryset[offset : offset + self.size + 1])
+        rows = _read(queryset, offset, offset + self.size + 1)
         if not rows and number > 1:
             self._no_such_page(queryset, number)
         page = self._link(rows, has_previous=number > 1)
@@ -241,7 +241,7 @@ class KeysetPagination(pagination.BasePagination):
 
     def _forward(self, queryset: QuerySet, key: Key, top: Key | None = None) -> list[Any]:
         """The page after `key`; its previous link leads back to `key` even when it is empty."""
-        rows = list(self._beyond(queryset, key)[: self.size + 1])
+        rows = _read(self._beyond(queryset, key), 0, self.size + 1)
         page = self._link(rows, has_previous=False, top=top)
         first = self._key(page[0]) if page else key
         self.previous_cursor = Cursor(key=first, backward=True, top=top)
@@ -249,7 +249,7 @@ class KeysetPagination(pagination.BasePagination):
 
     def _backward(self, queryset: QuerySet, key: Key, top: Key | None = None) -> list[Any]:
         """Up to a page before `key`, in list order (fewer at the start)."""
-        rows = list(self._beyond(queryset, key, before=True).reverse()[: self.size + 1])
+        rows = _read(self._beyond(queryset, key, before=True).reverse(), 0, self.size + 1)
         page = rows[: self.size][::-1]
         if page:
             self.next_cursor = Cursor(key=self._key(page[-1]), top=top)
@@ -265,7 +265,7 @@ class KeysetPagination(pagination.BasePagination):
         if self.previous_cursor is None:
             # Back at the start: the first page, whatever was filed meanwhile.
             self.next_cursor = None
-            return self._link(list(queryset[: self.size + 1]), has_previous=False)
+            return self._link(_read(queryset, 0, self.size + 1), has_previous=False)
         return page
 
     def _link(self, rows: list[Any], *, has_previous: bool, top: Key | None = None) -> list[Any]:
@@ -308,7 +308,8 @@ class KeysetPagination(pagination.BasePagination):
             offset = ((number or 1) - 1) * self.size
             if offset < len(window):
                 return self._in_window(queryset, rest, rank, window, offset)
-            rows = list(rest[offset - len(window) : offset - len(window) + self.size + 1])
+            start = offset - len(window)
+            rows = _read(rest, start, start + self.size + 1)
             if not rows:
                 self._no_such_page(queryset, number or 1)
             return self._link(rows, has_previous=True, top=top)
@@ -344,7 +345,7 @@ class KeysetPagination(pagination.BasePagination):
         else:
             # The window ends on this page: the rest fills it up, newest first.
             wanted = self.size - len(rows)
-            more = list(rest[: wanted + 1])
+            more = _read(rest, 0, wanted + 1)
             rows += more[:wanted]
             if len(more) > wanted:
                 self.next_cursor = Cursor(
@@ -449,6 +450,16 @@ class KeysetPagination(pagination.BasePagination):
                 "schema": {"type": "integer"},
             },
         ]
+
+
+def _read(queryset: QuerySet, start: int, stop: int) -> list[Any]:
+    """Rows `start` to `stop` of a list, in its order: their ids first, which the ordering's
+    covering index gives without visiting the table (models.LISTED), then those rows by id."""
+    ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    if not ids:
+        return []
+    found = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def estimated_count(queryset: QuerySet) -> int:

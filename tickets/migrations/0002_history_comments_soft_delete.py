@@ -9,77 +9,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0001_initial'),
+        ("tickets", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='deleted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='deleted'),
+            model_name="ticket",
+            name="deleted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="deleted"),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='deleted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='deleted by'),
+            model_name="ticket",
+            name="deleted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="deleted by",
+            ),
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('text', models.TextField(verbose_name='text')),
-                ('internal', models.BooleanField(default=False, help_text="Agents' note, never shown to requesters.", verbose_name='internal')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ticket_comments', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='tickets.ticket', verbose_name='ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "internal",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Agents' note, never shown to requesters.",
+                        verbose_name="internal",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ticket_comments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="tickets.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TicketChange',
+            name="TicketChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('action', models.CharField(choices=[('created', 'created'), ('changed', 'changed'), ('commented', 'commented'), ('deleted', 'deleted'), ('restored', 'restored')], max_length=20, verbose_name='action')),
-                ('field', models.CharField(blank=True, default='', max_length=30, verbose_name='field')),
-                ('old_value', models.JSONField(blank=True, null=True, verbose_name='old value')),
-                ('new_value', models.JSONField(blank=True, null=True, verbose_name='new value')),
-                ('internal', models.BooleanField(default=False, help_text='Shown to agents only.', verbose_name='internal')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.comment', verbose_name='comment')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='tickets.ticket', verbose_name='ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("changed", "changed"),
+                            ("commented", "commented"),
+                            ("deleted", "deleted"),
+                            ("restored", "restored"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(blank=True, default="", max_length=30, verbose_name="field"),
+                ),
+                ("old_value", models.JSONField(blank=True, null=True, verbose_name="old value")),
+                ("new_value", models.JSONField(blank=True, null=True, verbose_name="new value")),
+                (
+                    "internal",
+                    models.BooleanField(
+                        default=False, help_text="Shown to agents only.", verbose_name="internal"
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tickets.comment",
+                        verbose_name="comment",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="tickets.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket change',
-                'verbose_name_plural': 'ticket changes',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "ticket change",
+                "verbose_name_plural": "ticket changes",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['ticket', 'created_at', 'id'], name='comment_ticket_time_idx'),
+            model_name="comment",
+            index=models.Index(
+                fields=["ticket", "created_at", "id"], name="comment_ticket_time_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='comment_text_not_empty'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="comment_text_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('text'), 10000), name='comment_text_max_length'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("text"), 10000
+                ),
+                name="comment_text_max_length",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticketchange',
-            index=models.Index(fields=['ticket', '-created_at', '-id'], name='change_ticket_time_idx'),
+            model_name="ticketchange",
+            index=models.Index(
+                fields=["ticket", "-created_at", "-id"], name="change_ticket_time_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticketchange',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['created', 'changed', 'commented', 'deleted', 'restored'])), name='change_action_valid'),
+            model_name="ticketchange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("action__in", ["created", "changed", "commented", "deleted", "restored"])
+                ),
+                name="change_action_valid",
+            ),
         ),
     ]

@@ -5,85 +5,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0003_idempotency_records'),
+        ("tickets", "0003_idempotency_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_created_idx',
+            model_name="ticket",
+            name="ticket_created_idx",
         ),
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_status_created_idx',
+            model_name="ticket",
+            name="ticket_status_created_idx",
         ),
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_priority_created_idx',
+            model_name="ticket",
+            name="ticket_priority_created_idx",
         ),
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_assignee_created_idx',
+            model_name="ticket",
+            name="ticket_assignee_created_idx",
         ),
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_requester_created_idx',
+            model_name="ticket",
+            name="ticket_requester_created_idx",
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='priority_rank',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(priority='low', then=models.Value(0)), models.When(priority='medium', then=models.Value(1)), models.When(priority='high', then=models.Value(2)), models.When(priority='critical', then=models.Value(3)), output_field=models.IntegerField()), output_field=models.SmallIntegerField()),
+            model_name="ticket",
+            name="priority_rank",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(priority="low", then=models.Value(0)),
+                    models.When(priority="medium", then=models.Value(1)),
+                    models.When(priority="high", then=models.Value(2)),
+                    models.When(priority="critical", then=models.Value(3)),
+                    output_field=models.IntegerField(),
+                ),
+                output_field=models.SmallIntegerField(),
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='status_rank',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(status='new', then=models.Value(0)), models.When(status='in_progress', then=models.Value(1)), models.When(status='on_hold', then=models.Value(2)), models.When(status='resolved', then=models.Value(3)), models.When(status='closed', then=models.Value(4)), output_field=models.IntegerField()), output_field=models.SmallIntegerField()),
+            model_name="ticket",
+            name="status_rank",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(status="new", then=models.Value(0)),
+                    models.When(status="in_progress", then=models.Value(1)),
+                    models.When(status="on_hold", then=models.Value(2)),
+                    models.When(status="resolved", then=models.Value(3)),
+                    models.When(status="closed", then=models.Value(4)),
+                    output_field=models.IntegerField(),
+                ),
+                output_field=models.SmallIntegerField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['created_at', 'id'], name='ticket_created_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["created_at", "id"],
+                name="ticket_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['updated_at', 'id'], name='ticket_updated_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["updated_at", "id"],
+                name="ticket_updated_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['title', 'id'], name='ticket_title_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["title", "id"],
+                name="ticket_title_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['status_rank', 'id'], name='ticket_status_rank_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["status_rank", "id"],
+                name="ticket_status_rank_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['priority_rank', 'id'], name='ticket_priority_rank_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["priority_rank", "id"],
+                name="ticket_priority_rank_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['status', 'created_at', 'id'], name='ticket_status_created_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["status", "created_at", "id"],
+                name="ticket_status_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['priority', 'created_at', 'id'], name='ticket_priority_created_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["priority", "created_at", "id"],
+                name="ticket_priority_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['assignee', 'created_at', 'id'], name='ticket_assignee_created_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["assignee", "created_at", "id"],
+                name="ticket_assignee_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['requester', 'created_at', 'id'], name='ticket_requester_created_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["requester", "created_at", "id"],
+                name="ticket_requester_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('assignee__isnull', True)), fields=['created_at', 'id'], name='ticket_unassigned_created_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), ("assignee__isnull", True)),
+                fields=["created_at", "id"],
+                name="ticket_unassigned_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', False)), fields=['deleted_at', 'id'], name='ticket_deleted_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", False)),
+                fields=["deleted_at", "id"],
+                name="ticket_deleted_idx",
+            ),
         ),
     ]

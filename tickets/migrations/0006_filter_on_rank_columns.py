@@ -5,31 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0005_search_indexes'),
+        ("tickets", "0005_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_status_created_idx',
+            model_name="ticket",
+            name="ticket_status_created_idx",
         ),
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_priority_created_idx',
+            model_name="ticket",
+            name="ticket_priority_created_idx",
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['status_rank', 'created_at', 'id'], name='ticket_status_created_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["status_rank", "created_at", "id"],
+                name="ticket_status_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['priority_rank', 'created_at', 'id'], name='ticket_priority_created_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["priority_rank", "created_at", "id"],
+                name="ticket_priority_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['priority_rank', 'status_rank', 'id'], name='ticket_priority_status_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["priority_rank", "status_rank", "id"],
+                name="ticket_priority_status_idx",
+            ),
         ),
     ]

@@ -5,31 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0008_search_text'),
+        ("tickets", "0008_search_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['assignee', 'updated_at', 'id'], name='ticket_assignee_updated_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["assignee", "updated_at", "id"],
+                name="ticket_assignee_updated_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['assignee', 'title', 'id'], name='ticket_assignee_title_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["assignee", "title", "id"],
+                name="ticket_assignee_title_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['assignee', 'status_rank', 'id'], name='ticket_assignee_status_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["assignee", "status_rank", "id"],
+                name="ticket_assignee_status_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['assignee', 'priority_rank', 'id'], name='ticket_assignee_priority_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["assignee", "priority_rank", "id"],
+                name="ticket_assignee_priority_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['assignee', 'id'], name='ticket_assignee_id_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["assignee", "id"],
+                name="ticket_assignee_id_idx",
+            ),
         ),
     ]
