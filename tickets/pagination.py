@@ -18,6 +18,9 @@ ordering must not be nullable.
 import base64
 import binascii
 import json
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -462,7 +465,29 @@ def _read(queryset: QuerySet, start: int, stop: int) -> list[Any]:
     return [found[pk] for pk in ids if pk in found]
 
 
+ESTIMATE_SECONDS = 30
+ESTIMATES_KEPT = 512
+_estimates: OrderedDict[str, tuple[float, int]] = OrderedDict()
+_estimates_lock = threading.Lock()
+
+
 def estimated_count(queryset: QuerySet) -> int:
-    """The query planner's estimate of the rows `queryset` matches."""
-    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    """The query planner's estimate of the rows `queryset` matches. An estimate is approximate
+    by nature: each process keeps one per query for ESTIMATE_SECONDS instead of asking the
+    planner on every page of it (a search's plan takes milliseconds)."""
+    matches = queryset.order_by().values("pk")
+    sql, params = matches.query.sql_with_params()
+    key = f"{queryset.db}\0{sql}\0{params!r}"
+    now = time.monotonic()
+    with _estimates_lock:  # gunicorn may run several threads per worker
+        kept = _estimates.get(key)
+    if kept is not None and now - kept[0] < ESTIMATE_SECONDS:
+        return kept[1]
+    plan = json.loads(matches.explain(format="json"))
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    with _estimates_lock:
+        _estimates[key] = (now, estimate)
+        _estimates.move_to_end(key)
+        while len(_estimates) > ESTIMATES_KEPT:
+            _estimates.popitem(last=False)
+    return estimate

@@ -5,6 +5,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tickets import pagination
+
 from .factories import make_agent, make_user
 
 
@@ -22,8 +24,10 @@ def _test_settings(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(db: Any, _test_settings: None) -> Iterator[None]:
-    """Throttle counters live in the cache: every test starts from an empty one."""
+    """Throttle counters live in the cache, estimates in the process: every test starts from
+    empty ones."""
     cache.clear()
+    pagination._estimates.clear()
     yield
     cache.clear()
 
