@@ -19,7 +19,7 @@ def ascii_number(text: str) -> int | None:
 
     `str.isdigit()` also accepts other scripts' digits and superscripts, which are no id.
     """
-    if not (text.isascii() and text.isdigit()):
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
         return None
     number = int(text)
     return number if number <= MAX_ID else None
