@@ -360,12 +360,25 @@ class KeysetPagination(pagination.BasePagination):
 
     # Totals and links
 
+    def _shape(self) -> str:
+        """What decides a list's matches: its path, the caller's scope and the parameters
+        other than the position and the page size."""
+        user = self.request.user
+        position = {self.cursor_query_param, self.page_query_param, self.page_size_query_param}
+        params = sorted(
+            (name, values)
+            for name, values in self.request.query_params.lists()
+            if name not in position
+        )
+        scope = (user.pk, user.is_staff, user.is_superuser)
+        return f"{self.request.path}\0{scope!r}\0{params!r}"
+
     def _total(self, queryset: QuerySet, shown: int) -> tuple[int, bool]:
         if self.exact_total is not None:
             return self.exact_total, True
         if self.window is not None and len(self.window) < RANK_WINDOW:
             return len(self.window), True  # a ranked search read every match already
-        estimate = estimated_count(queryset)
+        estimate = estimated_count(queryset, self._shape())
         known = max(shown, len(self.window or ()))
         # Far above the bound the planner's word is enough.
         if estimate > 10 * EXACT_COUNT_LIMIT:
@@ -471,18 +484,18 @@ _estimates: OrderedDict[str, tuple[float, int]] = OrderedDict()
 _estimates_lock = threading.Lock()
 
 
-def estimated_count(queryset: QuerySet) -> int:
-    """The query planner's estimate of the rows `queryset` matches. An estimate is approximate
-    by nature: each process keeps one per query for ESTIMATE_SECONDS instead of asking the
-    planner on every page of it (a search's plan takes milliseconds)."""
-    matches = queryset.order_by().values("pk")
-    sql, params = matches.query.sql_with_params()
-    key = f"{queryset.db}\0{sql}\0{params!r}"
+def estimated_count(queryset: QuerySet, shape: str) -> int:
+    """The query planner's estimate of the rows `queryset` matches; `shape` names the query
+    (KeysetPagination._shape). An estimate is approximate by nature: each process keeps one
+    per shape for ESTIMATE_SECONDS instead of asking the planner on every page of a list (a
+    search's plan takes milliseconds, and composing its SQL as much again)."""
+    key = f"{queryset.db}\0{shape}"
     now = time.monotonic()
     with _estimates_lock:  # gunicorn may run several threads per worker
         kept = _estimates.get(key)
     if kept is not None and now - kept[0] < ESTIMATE_SECONDS:
         return kept[1]
+    matches = queryset.order_by().values("pk")
     plan = json.loads(matches.explain(format="json"))
     estimate = int(plan[0]["Plan"]["Plan Rows"])
     with _estimates_lock:
